@@ -1,0 +1,2 @@
+// Public entry of this project; filled in by its own issue.
+export {};

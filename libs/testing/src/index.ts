@@ -1,0 +1,15 @@
+export { startClickHouse, clickHouseClient } from './clickhouse/clickhouse-provider';
+export type { ClickHouseProviderKind, ClickHouseTarget, ClickHouseTestServer } from './clickhouse/clickhouse-provider';
+export { startKafka } from './kafka/kafka-provider';
+export type { KafkaProviderKind, KafkaTestCluster, StartKafkaOptions } from './kafka/kafka-provider';
+export { KafkaApiKey } from './kafka/mock-cluster';
+export type { KafkaFaultInjector } from './kafka/mock-cluster';
+export { startRedis } from './redis/redis-provider';
+export type { RedisOutageControl, RedisProviderKind, RedisTestServer } from './redis/redis-provider';
+export { containerEngineAvailable } from './support/container-engine';
+export { freePort } from './support/free-port';
+export { MissingTestDependencyError } from './support/missing-dependency.error';
+export { pollUntil } from './support/poll-until';
+export type { PollOptions } from './support/poll-until';
+export { TetheredProcess } from './support/tethered-process';
+export { uniqueName } from './support/unique-name';

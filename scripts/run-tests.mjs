@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Runs every Vitest project (unit and integration) and ends with one line,
+// "N passed, N failed", which CI reads. A test file that fails to load, an
+// unhandled error, or a skipped/todo test counts as a failure: a feature that
+// exists only as a skipped test does not exist. Extra arguments go to Vitest.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const report = join(tmpdir(), `temporal-bridge-vitest-${process.pid}.json`);
+const vitest = join(root, 'node_modules', '.bin', 'vitest');
+
+const run = spawnSync(
+  vitest,
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+const problems = [];
+if (existsSync(report)) {
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  rmSync(report, { force: true });
+  passed = result.numPassedTests;
+  failed = result.numFailedTests;
+  for (const file of result.testResults) {
+    const assertions = file.assertionResults ?? [];
+    if (file.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
+      failed += 1;
+      problems.push(`file failed outside any test: ${file.name}\n  ${(file.message ?? '').split('\n')[0]}`);
+    }
+    for (const a of assertions) {
+      if (a.status === 'pending' || a.status === 'skipped' || a.status === 'todo') {
+        failed += 1;
+        problems.push(`not run (${a.status}): ${file.name} > ${a.fullName}`);
+      }
+    }
+  }
+} else {
+  problems.push('Vitest wrote no report');
+}
+if (run.status !== 0 && failed === 0) {
+  failed = 1;
+  problems.push(`Vitest exited with status ${run.status ?? run.signal} (unhandled error or crash; see above)`);
+}
+for (const problem of problems) console.log(problem);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
