@@ -1,2 +1,19 @@
-// Public entry of this project; filled in by its own issue.
-export {};
+export {
+  DEFAULT_MAX_DATA_BYTES,
+  EVENT_TYPE_PATTERN,
+  MAX_DATA_DEPTH,
+  MAX_ID_LENGTH,
+  MAX_TIMESTAMP_NS,
+  SCHEMA_VERSION,
+  WELL_KNOWN_EVENT_TYPES,
+} from './event';
+export type { EventProblem, JsonObject, JsonValue, SerializedEvent, TemporalEvent, WellKnownEventType } from './event';
+export { wireEventSchema } from './event.schema';
+export type { WireEventInput } from './event.schema';
+export { isPlainObject, jsonProblems } from './json-value';
+export { parseEvent, parseEventJson } from './parse-event';
+export type { ParseOptions, ParseResult } from './parse-event';
+export { deserializeEvent, serializeEvent } from './serialize-event';
+export { formatTimestamp, parseTimestamp, systemClock } from './timestamp';
+export type { Clock } from './timestamp';
+export { uuidv7 } from './uuidv7';

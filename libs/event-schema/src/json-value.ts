@@ -1,0 +1,75 @@
+import { MAX_DATA_DEPTH, type EventProblem } from './event';
+
+/**
+ * Checks that `value` is a plain JSON object tree: plain objects and arrays,
+ * strings without lone surrogates, finite numbers, booleans and null; no
+ * `__proto__` key (prototype pollution in consumers that merge objects), and
+ * at most {@link MAX_DATA_DEPTH} levels (which also stops cycles). Iterative,
+ * so hostile nesting cannot overflow the stack. Reports the first few problems.
+ */
+export function jsonProblems(root: unknown, field: string, maxProblems = 5): EventProblem[] {
+  const problems: EventProblem[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: field, depth: 1 }];
+  while (stack.length > 0 && problems.length < maxProblems) {
+    const { value, path, depth } = stack.pop()!;
+    const reason = scalarProblem(value);
+    if (reason === null) continue;
+    if (reason !== 'container') {
+      problems.push({ field: path, reason });
+      continue;
+    }
+    if (depth > MAX_DATA_DEPTH) {
+      problems.push({ field: path, reason: `nested deeper than ${MAX_DATA_DEPTH} levels (or cyclic)` });
+      continue;
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i -= 1)
+        stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    for (const key of Object.keys(value as object)) {
+      if (key === '__proto__') {
+        problems.push({ field: `${path}.__proto__`, reason: 'key "__proto__" is not allowed' });
+        continue;
+      }
+      if (!key.isWellFormed()) {
+        problems.push({ field: path, reason: 'a key is not valid Unicode (lone surrogate)' });
+        continue;
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
+    }
+  }
+  return problems;
+}
+
+/** null when the scalar is fine, 'container' for arrays and plain objects, else the reason. */
+function scalarProblem(value: unknown): string | null {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed() ? null : 'string is not valid Unicode (lone surrogate)';
+    case 'number':
+      return Number.isFinite(value) ? null : `number ${String(value)} is not valid JSON`;
+    case 'boolean':
+      return null;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) return 'container';
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto === Object.prototype || proto === null) return 'container';
+      const name = (value as object).constructor?.name ?? 'object';
+      return `a ${name} is not a JSON value`;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      return `a ${typeof value} is not a JSON value`;
+  }
+}
+
+/** True for a plain (non-array) object. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,153 @@
+import { DEFAULT_MAX_DATA_BYTES, MAX_ID_LENGTH, type EventProblem, type JsonObject, type TemporalEvent } from './event';
+import { wireEventSchema } from './event.schema';
+import { isPlainObject, jsonProblems } from './json-value';
+import { systemClock, type Clock } from './timestamp';
+
+export interface ParseOptions {
+  /** Receive time used when the event has no timestamp (wins over `clock`). */
+  receivedAt?: bigint;
+  /** Clock read when the event has no timestamp and no `receivedAt` is given. */
+  clock?: Clock;
+  /**
+   * Deterministic id for an event without event_id (the bridge passes
+   * `topic/partition/offset`), so a replay never duplicates it. Without one,
+   * a missing event_id is a problem.
+   */
+  fallbackEventId?: string;
+  /** Limit on serialized `data`, in bytes (default 64 KiB). */
+  maxDataBytes?: number;
+}
+
+export type ParseResult = { ok: true; event: TemporalEvent } | { ok: false; problems: EventProblem[] };
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Validates one wire event (already decoded from JSON) and returns the typed
+ * event, or every problem found, each naming its field. Never throws.
+ *
+ * @example
+ * const result = parseEvent({ event_type: 'log', correlation_id: 'c1', timestamp: '1764000000000000000', event_id: 'e1' });
+ * if (result.ok) console.log(result.event.timestamp); // 1764000000000000000n
+ * else console.log(result.problems); // [{ field, reason }]
+ */
+export function parseEvent(input: unknown, options: ParseOptions = {}): ParseResult {
+  if (!isPlainObject(input)) {
+    const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+    return { ok: false, problems: [{ field: '(event)', reason: `an event must be a JSON object, got ${got}` }] };
+  }
+  const parsed = wireEventSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => ({
+        field: issue.path.length > 0 ? issue.path.join('.') : '(event)',
+        reason: issue.message,
+      })),
+    };
+  }
+  const wire = parsed.data;
+  const problems: EventProblem[] = [];
+
+  const eventId = wire.event_id ?? options.fallbackEventId;
+  if (eventId === undefined) {
+    problems.push({
+      field: 'event_id',
+      reason: 'event_id is required (no deterministic fallback id is available here)',
+    });
+  }
+  if (wire.data !== undefined)
+    problems.push(...dataProblems(wire.data, options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES));
+  if (problems.length === 0) problems.push(...shapeProblems(wire.event_type, wire.data));
+  if (problems.length > 0 || eventId === undefined) return { ok: false, problems };
+
+  const event: TemporalEvent = {
+    event_id: eventId,
+    timestamp: wire.timestamp ?? options.receivedAt ?? (options.clock ?? systemClock).nowNanos(),
+    event_type: wire.event_type,
+    correlation_id: wire.correlation_id,
+    timestamp_inferred: wire.timestamp === undefined,
+  };
+  if (wire.parent_id !== undefined) event.parent_id = wire.parent_id;
+  if (wire.trace_id !== undefined) event.trace_id = wire.trace_id;
+  if (wire.ast_node_id !== undefined) event.ast_node_id = wire.ast_node_id;
+  if (wire.service !== undefined) event.service = wire.service;
+  if (wire.instance !== undefined) event.instance = wire.instance;
+  if (wire.seq !== undefined) event.seq = wire.seq;
+  if (wire.data !== undefined) event.data = wire.data as JsonObject;
+  return { ok: true, event };
+}
+
+/**
+ * Decodes and validates one serialized event: bytes must be UTF-8 and JSON.
+ * Used on Kafka message values and NDJSON lines.
+ */
+export function parseEventJson(raw: string | Uint8Array, options: ParseOptions = {}): ParseResult {
+  const maxDataBytes = options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES;
+  // Cheap guard before parsing: data is bounded, so the whole event is too.
+  const maxEventBytes = maxDataBytes * 2 + 16 * MAX_ID_LENGTH * 8;
+  const size = typeof raw === 'string' ? raw.length : raw.byteLength;
+  if (size > maxEventBytes) {
+    return {
+      ok: false,
+      problems: [{ field: '(event)', reason: `event is ${size} bytes, above the ${maxEventBytes}-byte limit` }],
+    };
+  }
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : UTF8.decode(raw);
+  } catch {
+    return { ok: false, problems: [{ field: '(event)', reason: 'event is not valid UTF-8' }] };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, problems: [{ field: '(event)', reason: `event is not JSON: ${detail}` }] };
+  }
+  return parseEvent(value, options);
+}
+
+function dataProblems(data: Record<string, unknown>, maxDataBytes: number): EventProblem[] {
+  const problems = jsonProblems(data, 'data');
+  if (problems.length > 0) return problems;
+  const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
+  return bytes > maxDataBytes
+    ? [{ field: 'data', reason: `data is ${bytes} bytes serialized, above the ${maxDataBytes}-byte limit` }]
+    : [];
+}
+
+/** The well-known `data` shapes that the Cinema primitives read. */
+function shapeProblems(eventType: string, data: Record<string, unknown> | undefined): EventProblem[] {
+  switch (eventType) {
+    case 'state_change':
+      return isPlainObject(data?.['state'])
+        ? []
+        : [{ field: 'data.state', reason: 'a state_change needs data.state, an object of key: value' }];
+    case 'variable_snapshot':
+      return isPlainObject(data?.['variables'])
+        ? []
+        : [{ field: 'data.variables', reason: 'a variable_snapshot needs data.variables, an object of name: value' }];
+    case 'message_send':
+    case 'message_receive': {
+      const messageId = data?.['message_id'];
+      return typeof messageId === 'string' && messageId.length > 0 && messageId.length <= MAX_ID_LENGTH
+        ? []
+        : [
+            {
+              field: 'data.message_id',
+              reason: `a ${eventType} needs data.message_id, a string of 1..${MAX_ID_LENGTH} characters`,
+            },
+          ];
+    }
+    case 'function_entry':
+      return ['module', 'function'].flatMap((key) =>
+        data?.[key] === undefined || typeof data[key] === 'string'
+          ? []
+          : [{ field: `data.${key}`, reason: `data.${key} of a function_entry must be a string` }],
+      );
+    default:
+      return [];
+  }
+}
