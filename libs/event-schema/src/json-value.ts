@@ -56,7 +56,7 @@ function scalarProblem(value: unknown): string | null {
       if (Array.isArray(value)) return 'container';
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto === Object.prototype || proto === null) return 'container';
-      const name = (value as object).constructor?.name ?? 'object';
+      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
       return `a ${name} is not a JSON value`;
     }
     case 'bigint':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { TemporalEvent } from './event';
+import type { SerializedEvent, TemporalEvent } from './event';
 import { parseEvent } from './parse-event';
 import { deserializeEvent, serializeEvent } from './serialize-event';
 
@@ -34,7 +34,7 @@ describe('serializeEvent / deserializeEvent', () => {
   });
 
   it('round-trips exactly', () => {
-    expect(deserializeEvent(JSON.parse(JSON.stringify(serializeEvent(event))))).toEqual(event);
+    expect(deserializeEvent(JSON.parse(JSON.stringify(serializeEvent(event))) as SerializedEvent)).toEqual(event);
   });
 
   it('produces what parseEvent accepts (the SDK publishes this form)', () => {
