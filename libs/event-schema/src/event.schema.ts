@@ -35,13 +35,22 @@ function describe(input: unknown): string {
 
 /**
  * Nanoseconds since the epoch: a decimal string, or a JSON number when it is a
- * safe integer (beyond 2^53 a JSON number has already lost digits).
+ * safe integer (beyond 2^53 a JSON number has already lost digits), or a
+ * bigint from an in-process producer.
  */
 const timestamp = z
-  .union([z.string(), z.number()], {
+  .union([z.string(), z.number(), z.bigint()], {
     error: (issue) => `timestamp must be decimal nanoseconds (string or safe integer), got ${describe(issue.input)}`,
   })
   .transform((value, ctx): bigint => {
+    if (typeof value === 'bigint') {
+      // In-process producers hand over the in-memory form.
+      if (value < 0n || value > MAX_TIMESTAMP_NS) {
+        ctx.addIssue({ code: 'custom', message: `timestamp ${value} is outside int64 nanoseconds since the epoch` });
+        return z.NEVER;
+      }
+      return value;
+    }
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value) || value < 0) {
         ctx.addIssue({

@@ -10,6 +10,8 @@ export {
 export type { EventProblem, JsonObject, JsonValue, SerializedEvent, TemporalEvent, WellKnownEventType } from './event';
 export { wireEventSchema } from './event.schema';
 export type { WireEventInput } from './event.schema';
+export { getRegisteredHandler, setRegisteredHandler } from './handler-registry';
+export type { EventHandler } from './handler-registry';
 export { isPlainObject, jsonProblems } from './json-value';
 export { parseEvent, parseEventJson } from './parse-event';
 export type { ParseOptions, ParseResult } from './parse-event';

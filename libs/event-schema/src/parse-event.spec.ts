@@ -60,6 +60,13 @@ describe('parseEvent', () => {
     expect(fieldsOf(parseEvent({ ...valid, timestamp }))).toEqual(['timestamp']);
   });
 
+  it('accepts a bigint timestamp from in-process producers, within int64', () => {
+    const result = parseEvent({ ...valid, timestamp: 1764000000123456789n });
+    expect(result.ok && result.event.timestamp).toBe(1764000000123456789n);
+    expect(fieldsOf(parseEvent({ ...valid, timestamp: -1n }))).toEqual(['timestamp']);
+    expect(fieldsOf(parseEvent({ ...valid, timestamp: 2n ** 63n }))).toEqual(['timestamp']);
+  });
+
   it('accepts the largest int64 timestamp', () => {
     const result = parseEvent({ ...valid, timestamp: '9223372036854775807' });
     expect(result.ok && result.event.timestamp).toBe(2n ** 63n - 1n);
