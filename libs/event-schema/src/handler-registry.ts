@@ -11,7 +11,7 @@ export interface EventHandler {
    * Validates, correlates and buffers one event (wire form or in-memory
    * form); rejects with the validation problems when it is invalid.
    */
-  correlateEvent(event: unknown): Promise<void>;
+  correlateEvent(event: unknown): Promise<unknown>;
 }
 
 const SLOT = Symbol.for('temporal-bridge.event-handler.v1');
