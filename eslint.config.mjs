@@ -55,9 +55,18 @@ export default tseslint.config(
             { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
             {
               sourceTag: 'scope:bridge',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:storage', 'scope:bridge', 'scope:testing'],
+              onlyDependOnLibsWithTags: [
+                'scope:shared',
+                'scope:storage',
+                'scope:bridge',
+                'scope:service-kit',
+                'scope:testing',
+              ],
             },
-            { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared', 'scope:storage', 'scope:testing'] },
+            {
+              sourceTag: 'scope:query',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:storage', 'scope:service-kit', 'scope:testing'],
+            },
             {
               // Standalone serves the query service's routes with the same code.
               sourceTag: 'scope:standalone',
@@ -67,9 +76,12 @@ export default tseslint.config(
                 'scope:bridge',
                 'scope:query',
                 'scope:sdk',
+                'scope:service-kit',
                 'scope:testing',
               ],
             },
+            // Plumbing for the services; it knows nothing of the domain.
+            { sourceTag: 'scope:service-kit', onlyDependOnLibsWithTags: ['scope:service-kit', 'scope:testing'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing'] },
           ],
         },
