@@ -10,7 +10,7 @@ export {
 } from './config/load-config';
 export { HealthModule, HealthService } from './health/health.module';
 export type { ReadinessCheck } from './health/health.module';
-export { createFastifyApp, runService } from './lifecycle/service-runner';
+export { createFastifyApp, loadOrExit, runService } from './lifecycle/service-runner';
 export type { FastifyAppOptions } from './lifecycle/service-runner';
 export { createLogger, PinoLoggerService } from './logging/pino-logger';
 export { METRICS_REGISTRY, MetricsModule } from './metrics/metrics.module';

@@ -27,10 +27,27 @@ export async function createFastifyApp(
 }
 
 /**
- * Runs a service's main: builds the app (a ConfigError stops the process
- * with the message naming the variables, exit code 78, EX_CONFIG), listens,
- * and on SIGTERM/SIGINT closes the app (flushes, disconnects) within
- * `shutdownTimeoutMs` before exiting.
+ * Loads a service's configuration, or stops the process with the message
+ * naming the bad variables (exit code 78, EX_CONFIG).
+ *
+ * @example
+ * const config = loadOrExit(() => loadQueryConfig(), logger);
+ */
+export function loadOrExit<T>(load: () => T, logger: Logger): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    logger.fatal({ problems: error.problems }, 'invalid configuration');
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}
+
+/**
+ * Runs a service's main: builds the app, listens, and on SIGTERM/SIGINT
+ * closes the app (flushes, disconnects) within `shutdownTimeoutMs` before
+ * exiting.
  */
 export async function runService(options: {
   logger: Logger;
@@ -45,11 +62,6 @@ export async function runService(options: {
   try {
     app = await options.create();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.fatal({ problems: error.problems }, error.message);
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
     logger.fatal({ err: error }, 'failed to start');
     process.exit(1);
   }
