@@ -1,0 +1,273 @@
+import type { JsonObject, JsonValue } from '@temporal-bridge/event-schema';
+
+import { REDACTED, type Redactor } from './redactor';
+
+/** Bounds applied to every captured value (args, results, state, variables, message data). */
+export interface CaptureLimits {
+  /** Longer strings (and keys) are cut, with a note of how much was cut. */
+  maxStringLength: number;
+  /** Containers nested deeper are summarised (`[Object]`, `[Array(3)]`). */
+  maxDepth: number;
+  /** Items per array, set or map, and keys per object, beyond which the rest is summarised. */
+  maxItems: number;
+}
+
+/** Marker left where a container stopped early; its own cost is reserved per nesting level. */
+export const TRUNCATED_KEY = '[truncated]';
+/** Bytes reserved per nesting level for truncation markers (see ValueCapturer.reserveFor). */
+const MARKER_BYTES = 40;
+// A JSON number never needs more characters than this (-1.2345678901234567e-308).
+const NUMBER_BYTES = 24;
+const BINARY_PREVIEW_BYTES = 16;
+
+/**
+ * Turns any JavaScript value into a JSON value that event-schema accepts:
+ * BigInt as decimal string, Map as object, Set as array, Dates as ISO text,
+ * Errors as `{name, message, stack}`, binary data as a short hex preview,
+ * functions and symbols as text, cycles as `[Circular]`, redacted keys as
+ * `[REDACTED]`; strings cut to `maxStringLength` and made well-formed.
+ *
+ * It also spends a byte budget: an estimate of the serialized size that never
+ * undercounts more than 6x (the worst JSON escaping), so callers can prove
+ * the result fits without serializing it (see EventDataBuilder).
+ *
+ * @example
+ * const capturer = new ValueCapturer({ maxStringLength: 100, maxDepth: 4, maxItems: 50 }, new Redactor());
+ * capturer.begin(64 * 1024);
+ * capturer.value({ id: 1n, password: 'x', tags: new Set(['a']) }, 0); // { id: '1', password: '[REDACTED]', tags: ['a'] }
+ */
+export class ValueCapturer {
+  /** True while a capture runs: a getter or toJSON that emits again gets a fresh capturer. */
+  busy = false;
+  private budget = 0;
+  private readonly ancestors: object[] = [];
+
+  constructor(
+    private readonly limits: CaptureLimits,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** Bytes to keep aside for truncation markers, one per level of nesting. */
+  static reserveFor(limits: CaptureLimits): number {
+    return (limits.maxDepth + 2) * MARKER_BYTES;
+  }
+
+  /** Starts a capture; `ancestors` is empty here, as every capture pops what it pushed. */
+  begin(budget: number): void {
+    this.budget = budget;
+  }
+
+  /** Counts text the caller adds itself (names, ids) against the budget. */
+  charge(bytes: number): void {
+    this.budget -= bytes;
+  }
+
+  /** The budget left; negative only by the reserved marker bytes. */
+  remaining(): number {
+    return this.budget;
+  }
+
+  /** Captures `input` as an object: anything else is wrapped as `{ value }`. */
+  object(input: unknown): JsonObject {
+    const captured = this.value(input, 0);
+    return typeof captured === 'object' && captured !== null && !Array.isArray(captured)
+      ? captured
+      : { value: captured };
+  }
+
+  value(input: unknown, depth: number): JsonValue {
+    switch (typeof input) {
+      case 'string':
+        return this.string(input);
+      case 'number':
+        this.budget -= NUMBER_BYTES;
+        return Number.isFinite(input) ? input : String(input);
+      case 'boolean':
+        this.budget -= 5;
+        return input;
+      case 'bigint':
+        return this.string(input.toString());
+      case 'undefined':
+        this.budget -= 4;
+        return null;
+      case 'symbol':
+        return this.string(input.toString());
+      case 'function':
+        return this.string(`[Function ${input.name || 'anonymous'}]`);
+      case 'object':
+        if (input === null) {
+          this.budget -= 4;
+          return null;
+        }
+        return this.composite(input, depth);
+    }
+  }
+
+  string(input: string): string {
+    const room = Math.min(this.limits.maxStringLength, Math.max(0, this.budget - 2));
+    let out = input;
+    if (out.length > room) out = `${input.slice(0, room)}…[${input.length - room} more chars]`;
+    // A lone surrogate (or one split by the cut above) would make the event invalid.
+    if (!out.isWellFormed()) out = out.toWellFormed();
+    this.budget -= out.length + 3;
+    return out;
+  }
+
+  private composite(input: object, depth: number): JsonValue {
+    if (this.ancestors.includes(input)) return this.string('[Circular]');
+    if (depth >= this.limits.maxDepth) return this.string(summary(input));
+    const proto = Object.getPrototypeOf(input) as unknown;
+    this.ancestors.push(input);
+    try {
+      if (proto === Object.prototype || proto === null) return this.custom(input, depth) ?? this.record(input, depth);
+      if (Array.isArray(input)) return this.array(input as unknown[], depth);
+      return this.special(input, depth);
+    } finally {
+      this.ancestors.pop();
+    }
+  }
+
+  private special(input: object, depth: number): JsonValue {
+    if (input instanceof Date) return this.string(Number.isNaN(input.getTime()) ? 'Invalid Date' : input.toISOString());
+    if (input instanceof Error) return this.error(input, depth);
+    if (input instanceof Map) return this.map(input, depth);
+    if (input instanceof Set) return this.set(input, depth);
+    if (ArrayBuffer.isView(input)) return this.string(binary(input.constructor.name, input));
+    if (input instanceof ArrayBuffer || input instanceof SharedArrayBuffer)
+      return this.string(binary(input.constructor.name, new Uint8Array(input)));
+    if (input instanceof Promise || input instanceof WeakMap || input instanceof WeakSet || input instanceof WeakRef)
+      return this.string(`[${input.constructor.name}]`);
+    // A class instance: its own enumerable fields, like JSON.stringify.
+    return this.custom(input, depth) ?? this.record(input, depth);
+  }
+
+  /** Like JSON.stringify, an object may say how to serialize it (toJSON); after the types above, whose own toJSON is worse (Buffer). */
+  private custom(input: object, depth: number): JsonValue | undefined {
+    const toJSON = property(input, 'toJSON');
+    if (typeof toJSON !== 'function') return undefined;
+    const replaced = read(() => toJSON.call(input) as unknown);
+    return replaced === input ? undefined : this.value(replaced, depth + 1);
+  }
+
+  /** Own enumerable keys, redacted, bounded; getters that throw become text. */
+  private record(input: object, depth: number): JsonObject {
+    const out: JsonObject = {};
+    const keys = ownKeys(input);
+    if (typeof keys === 'string') return { [TRUNCATED_KEY]: this.string(keys) };
+    const count = Math.min(keys.length, this.limits.maxItems);
+    this.budget -= 2;
+    for (let i = 0; i < count; i += 1) {
+      if (this.budget <= 0) return truncated(out, keys.length - i, 'keys');
+      const key = keys[i]!;
+      const name = this.key(key);
+      out[name] = this.redactor.matches(key) ? this.string(REDACTED) : this.value(property(input, key), depth + 1);
+    }
+    return count < keys.length ? truncated(out, keys.length - count, 'keys') : out;
+  }
+
+  private array(input: readonly unknown[], depth: number): JsonValue[] {
+    const out: JsonValue[] = [];
+    const count = Math.min(input.length, this.limits.maxItems);
+    this.budget -= 2;
+    for (let i = 0; i < count; i += 1) {
+      if (this.budget <= 0) return more(out, input.length - i);
+      out.push(this.value(input[i], depth + 1));
+    }
+    return count < input.length ? more(out, input.length - count) : out;
+  }
+
+  private set(input: Set<unknown>, depth: number): JsonValue[] {
+    const out: JsonValue[] = [];
+    this.budget -= 2;
+    for (const item of input) {
+      if (out.length >= this.limits.maxItems || this.budget <= 0) return more(out, input.size - out.length);
+      out.push(this.value(item, depth + 1));
+    }
+    return out;
+  }
+
+  private map(input: Map<unknown, unknown>, depth: number): JsonObject {
+    const out: JsonObject = {};
+    let seen = 0;
+    this.budget -= 2;
+    for (const [rawKey, item] of input) {
+      if (seen >= this.limits.maxItems || this.budget <= 0) return truncated(out, input.size - seen, 'entries');
+      seen += 1;
+      const key = typeof rawKey === 'object' && rawKey !== null ? summary(rawKey) : String(rawKey);
+      out[this.key(key)] = this.redactor.matches(key) ? this.string(REDACTED) : this.value(item, depth + 1);
+    }
+    return out;
+  }
+
+  private error(input: Error, depth: number): JsonObject {
+    const out: JsonObject = {
+      name: this.string(String(read(() => input.name))),
+      message: this.string(String(read(() => input.message))),
+    };
+    const stack = read(() => input.stack);
+    if (typeof stack === 'string') out['stack'] = this.string(stack);
+    const code = read(() => (input as { code?: unknown }).code);
+    if (code !== undefined) out['code'] = this.value(code, depth + 1);
+    const cause = read(() => input.cause);
+    if (cause !== undefined) out['cause'] = this.value(cause, depth + 1);
+    return out;
+  }
+
+  private key(key: string): string {
+    // `__proto__` as an own key would set the prototype of the copy; event-schema rejects it too.
+    if (key === '__proto__') return this.string('[__proto__]');
+    return this.string(key);
+  }
+}
+
+function more(out: JsonValue[], count: number): JsonValue[] {
+  out.push(`[+${count} more items]`);
+  return out;
+}
+
+function truncated(out: JsonObject, more: number, what: string): JsonObject {
+  out[TRUNCATED_KEY] = `${more} more ${what}`;
+  return out;
+}
+
+/** Calls a hook that may throw (getters, proxies, toJSON); what it threw becomes text. */
+function read<T>(get: () => T): T | string {
+  try {
+    return get();
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+// The two reads below run per key of every captured object: no closure allocated.
+function property(input: object, key: string): unknown {
+  try {
+    return (input as Record<string, unknown>)[key];
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+function ownKeys(input: object): string[] | string {
+  try {
+    return Object.keys(input);
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+function thrown(error: unknown): string {
+  return `[Thrown: ${error instanceof Error ? error.message : String(error)}]`;
+}
+
+function summary(input: object): string {
+  if (Array.isArray(input)) return `[Array(${input.length})]`;
+  const name = (input as { constructor?: { name?: unknown } }).constructor?.name;
+  return `[${typeof name === 'string' && name !== '' ? name : 'Object'}]`;
+}
+
+function binary(kind: string, view: ArrayBufferView): string {
+  const head = Buffer.from(view.buffer, view.byteOffset, Math.min(view.byteLength, BINARY_PREVIEW_BYTES));
+  const more = view.byteLength > BINARY_PREVIEW_BYTES ? '…' : '';
+  return `[${kind} ${view.byteLength} bytes ${head.toString('hex')}${more}]`;
+}
