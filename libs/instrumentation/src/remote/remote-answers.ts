@@ -1,0 +1,115 @@
+import {
+  deserializeEvent,
+  type JsonObject,
+  type JsonValue,
+  type SerializedEvent,
+  type TemporalEvent,
+} from '@temporal-bridge/event-schema';
+
+import { RemoteBridgeError } from './remote-bridge.error';
+
+/** A call entered at or before the instant with no matching exit at or before it. */
+export interface ActiveCall {
+  correlation_id: string;
+  ast_node_id?: string;
+  parent_id?: string;
+  trace_id?: string;
+  service?: string;
+  /** event_id of the function_entry. */
+  entry_event_id: string;
+  entry_timestamp: bigint;
+  function?: string;
+  module?: string;
+}
+
+/** `reconstructStateAt`: latest value per key at or before `at`, and the calls open then. */
+export interface StateSnapshot {
+  at: bigint;
+  state: Record<string, JsonValue>;
+  active_calls: ActiveCall[];
+}
+
+/** One step of an execution path. */
+export interface PathStep extends TemporalEvent {
+  /** The event belongs to the target's call or one of its ancestors. */
+  on_stack: boolean;
+}
+
+/** `traceExecutionPath`: the target's trace up to the target, in order. */
+export interface ExecutionPath {
+  target: TemporalEvent;
+  path: PathStep[];
+  /** True when the server cut the path to its latest steps. */
+  truncated: boolean;
+}
+
+/** `getStats`: the bridge's and the storage's counters, as the server reports them. */
+export interface RemoteStats {
+  bridge: JsonObject;
+  storage: JsonObject;
+}
+
+// Answers are trusted in content (the server validated the events when it
+// stored them) but not in shape: a wrong shape is a typed error, not a crash.
+
+export function bad(what: string, body?: unknown, cause?: unknown): RemoteBridgeError {
+  return new RemoteBridgeError(`unexpected answer from the bridge: ${what}`, { code: 'bad_response', body, cause });
+}
+
+export function object(body: unknown, what: string): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad(`${what} is not a JSON object`, body);
+  return body as Record<string, unknown>;
+}
+
+export function toEvent(value: unknown, what: string): TemporalEvent {
+  const json = object(value, what) as unknown as SerializedEvent;
+  if (typeof json.event_id !== 'string' || typeof json.correlation_id !== 'string')
+    throw bad(`${what} is not an event`, value);
+  try {
+    return deserializeEvent(json);
+  } catch (error) {
+    throw bad(`${what} has a malformed nanosecond value`, value, error);
+  }
+}
+
+export function toEvents(value: unknown, what: string): TemporalEvent[] {
+  if (!Array.isArray(value)) throw bad(`${what} is not an array`, value);
+  return value.map((item: unknown, i) => toEvent(item, `${what}[${i}]`));
+}
+
+export function toNanos(value: unknown, what: string): bigint {
+  if (typeof value === 'string' && /^\d{1,19}$/.test(value)) return BigInt(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  throw bad(`${what} is not decimal nanoseconds`, value);
+}
+
+export function toState(body: unknown): StateSnapshot {
+  const answer = object(body, 'state answer');
+  const calls = answer['active_calls'];
+  if (!Array.isArray(calls)) throw bad('active_calls is not an array', body);
+  return {
+    at: toNanos(answer['at'], 'at'),
+    state: object(answer['state'], 'state') as Record<string, JsonValue>,
+    active_calls: calls.map((item: unknown, i) => {
+      const call = object(item, `active_calls[${i}]`);
+      return {
+        ...call,
+        entry_timestamp: toNanos(call['entry_timestamp'], `active_calls[${i}].entry_timestamp`),
+      } as ActiveCall;
+    }),
+  };
+}
+
+export function toPath(body: unknown): ExecutionPath {
+  const answer = object(body, 'path answer');
+  const steps = answer['path'];
+  if (!Array.isArray(steps)) throw bad('path is not an array', body);
+  return {
+    target: toEvent(answer['target'], 'target'),
+    path: steps.map((item: unknown, i) => {
+      const step = object(item, `path[${i}]`);
+      return { ...toEvent(step, `path[${i}]`), on_stack: step['on_stack'] === true };
+    }),
+    truncated: answer['truncated'] === true,
+  };
+}
