@@ -50,8 +50,10 @@ export function envInt(fallback: number, bounds: { min?: number; max?: number } 
   );
 }
 
-/** A non-empty string variable, optional or with a default. */
-export function envString(fallback?: string) {
+/** A non-empty string variable with a default, or optional without one. */
+export function envString(fallback: string): z.ZodType<string, unknown>;
+export function envString(): z.ZodType<string | undefined, unknown>;
+export function envString(fallback?: string): z.ZodType<string | undefined, unknown> {
   const base = z.string().trim().min(1, { error: 'must not be empty' });
   return z.preprocess(blankToUndefined, fallback === undefined ? base.optional() : base.default(fallback));
 }
