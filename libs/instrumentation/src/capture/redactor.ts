@@ -1,7 +1,17 @@
-/** Keys whose values never leave the process, unless the application configures others. */
+/**
+ * Keys whose values never leave the process, unless the application configures others.
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, capture: { redactKeys: [...DEFAULT_REDACT_KEYS, 'cookie'] } });
+ */
 export const DEFAULT_REDACT_KEYS: readonly string[] = ['password', 'token', 'secret', 'authorization'];
 
-/** What a redacted value is replaced with. */
+/**
+ * What a redacted value is replaced with.
+ *
+ * @example
+ * runtime.stateChange({ password: 'hunter2' }); // sent as { state: { password: REDACTED } }
+ */
 export const REDACTED = '[REDACTED]';
 
 // Distinct keys are few in practice (field names); caching the verdict keeps the

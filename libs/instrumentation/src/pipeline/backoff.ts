@@ -1,4 +1,9 @@
-/** Retry timing after a failed send. */
+/**
+ * Retry timing after a failed send.
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, retry: { initialMs: 200, maxMs: 30_000 } });
+ */
 export interface RetryOptions {
   /** First wait, in ms (default 100). */
   initialMs?: number;

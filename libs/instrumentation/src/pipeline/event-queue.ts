@@ -1,4 +1,10 @@
-/** Which event gives way when the queue is full. */
+/**
+ * Which event gives way when the queue is full: the oldest queued one (keeps
+ * the latest history) or the new one (keeps a contiguous beginning).
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, queue: { dropPolicy: 'drop-newest' } });
+ */
 export type DropPolicy = 'drop-oldest' | 'drop-newest';
 
 /**

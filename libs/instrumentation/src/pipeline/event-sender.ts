@@ -13,7 +13,13 @@ export interface SenderSettings {
   dropPolicy: DropPolicy;
 }
 
-/** What a flush or shutdown achieved. */
+/**
+ * What a flush or shutdown achieved.
+ *
+ * @example
+ * const { ok, unsent } = await runtime.shutdown(5_000);
+ * if (!ok) console.warn(`${unsent} events were not sent`);
+ */
 export interface FlushResult {
   /** True when every event queued before the call left the queue (sent, or counted as rejected/dropped). */
   ok: boolean;

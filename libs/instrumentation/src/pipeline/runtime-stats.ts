@@ -1,4 +1,9 @@
-/** Why events did not reach the transport's destination. */
+/**
+ * Why events did not reach the transport's destination.
+ *
+ * @example
+ * const { queue_full, rejected } = runtime.stats().dropped;
+ */
 export interface DropCounts {
   /** The queue was full: the drop policy discarded one (oldest or newest). */
   queue_full: number;
@@ -10,7 +15,12 @@ export interface DropCounts {
   shutdown: number;
 }
 
-/** Counters of one runtime; see `InstrumentationRuntime.stats()`. */
+/**
+ * Counters of one runtime; see `InstrumentationRuntime.stats()`.
+ *
+ * @example
+ * setInterval(() => metrics.gauge('tb_sdk_queue_depth', runtime.stats().queue_depth), 10_000);
+ */
 export interface RuntimeStats {
   enabled: boolean;
   transport: string;

@@ -8,7 +8,13 @@ import {
 
 import { RemoteBridgeError } from './remote-bridge.error';
 
-/** A call entered at or before the instant with no matching exit at or before it. */
+/**
+ * A call entered at or before the instant with no matching exit at or before it.
+ *
+ * @example
+ * const { active_calls } = await bridge.reconstructStateAt(t);
+ * for (const call of active_calls) console.log(call.function, call.entry_timestamp);
+ */
 export interface ActiveCall {
   correlation_id: string;
   ast_node_id?: string;
@@ -22,20 +28,35 @@ export interface ActiveCall {
   module?: string;
 }
 
-/** `reconstructStateAt`: latest value per key at or before `at`, and the calls open then. */
+/**
+ * `reconstructStateAt`: latest value per key at or before `at`, and the calls open then.
+ *
+ * @example
+ * const { state } = await bridge.reconstructStateAt(1764000000000000000n);
+ */
 export interface StateSnapshot {
   at: bigint;
   state: Record<string, JsonValue>;
   active_calls: ActiveCall[];
 }
 
-/** One step of an execution path. */
+/**
+ * One step of an execution path.
+ *
+ * @example
+ * const stack = (await bridge.traceExecutionPath(id)).path.filter((step) => step.on_stack);
+ */
 export interface PathStep extends TemporalEvent {
   /** The event belongs to the target's call or one of its ancestors. */
   on_stack: boolean;
 }
 
-/** `traceExecutionPath`: the target's trace up to the target, in order. */
+/**
+ * `traceExecutionPath`: the target's trace up to the target, in order.
+ *
+ * @example
+ * const { target, path, truncated } = await bridge.traceExecutionPath(event);
+ */
 export interface ExecutionPath {
   target: TemporalEvent;
   path: PathStep[];
@@ -43,7 +64,12 @@ export interface ExecutionPath {
   truncated: boolean;
 }
 
-/** `getStats`: the bridge's and the storage's counters, as the server reports them. */
+/**
+ * `getStats`: the bridge's and the storage's counters, as the server reports them.
+ *
+ * @example
+ * const { storage } = await bridge.getStats();
+ */
 export interface RemoteStats {
   bridge: JsonObject;
   storage: JsonObject;

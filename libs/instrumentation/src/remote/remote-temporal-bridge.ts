@@ -15,6 +15,12 @@ import {
 import { InvalidEventError, RemoteBridgeError } from './remote-bridge.error';
 import { RestClient } from './rest-client';
 
+/**
+ * Options of `new RemoteTemporalBridge(...)`.
+ *
+ * @example
+ * const options: RemoteTemporalBridgeOptions = { baseUrl: 'http://query:4002', apiKey: 'k', publisher: runtime, pageSize: 5_000 };
+ */
 export interface RemoteTemporalBridgeOptions extends HttpEndpointOptions {
   /** Where `correlateEvent` publishes (its transport, queue and retries); without one, it rejects. */
   publisher?: InstrumentationRuntime;

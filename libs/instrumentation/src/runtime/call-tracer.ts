@@ -9,7 +9,12 @@ import { CallContext, UNSAMPLED } from './call-context';
 import { type EventRecorder } from './event-recorder';
 import { type Sampler } from './sampler';
 
-/** Per-call settings of `traced()`, `wrap()` and `@Traced`. */
+/**
+ * Per-call settings of `traced()`, `wrap()` and `@Traced`.
+ *
+ * @example
+ * runtime.traced('cart.ts:12', () => add(item), { module: 'cart', function: 'add', args: [item], captureResult: true });
+ */
 export interface TracedOptions {
   /** `data.module` of the entry (default: the runtime's `module`, or the class for `@Traced`). */
   module?: string;

@@ -15,7 +15,12 @@ import { EventRecorder } from './event-recorder';
 import { InstrumentationConfigError, type ResolvedOptions, type TransportConfig } from './runtime-options';
 import { Sampler } from './sampler';
 
-/** Severity of a `log` event. */
+/**
+ * Severity of a `log` event.
+ *
+ * @example
+ * runtime.log('error', 'payment failed', { order: 7 });
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**

@@ -10,10 +10,23 @@ import { type Transport } from '../transports/transport';
 import { type HttpEndpointOptions } from '../support/http';
 import { CounterIdGenerator, isValidId, type IdGenerator } from '../support/ids';
 
-/** A transport by configuration; or pass any object implementing `Transport`. */
+/**
+ * A transport by configuration; or pass any object implementing `Transport`.
+ *
+ * @example
+ * const kafka: TransportConfig = { kind: 'kafka', brokers: ['kafka:9092'] };
+ * const http: TransportConfig = { kind: 'http', baseUrl: 'http://localhost:4000' };
+ * const local: TransportConfig = { kind: 'in-process' };
+ */
 export type TransportConfig =
   ({ kind: 'kafka' } & KafkaTransportOptions) | ({ kind: 'http' } & HttpEndpointOptions) | { kind: 'in-process' };
 
+/**
+ * The bounded queue between the application and the transport.
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, queue: { capacity: 50_000, batchSize: 1_000, lingerMs: 50 } });
+ */
 export interface QueueOptions {
   /** Events held while the transport is slow or down, in flight included (default 10 000). */
   capacity?: number;
@@ -25,6 +38,12 @@ export interface QueueOptions {
   dropPolicy?: DropPolicy;
 }
 
+/**
+ * Which traces and events are kept (see README, "Sampling").
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, sampling: { traceRate: 0.1, astNodeRates: { 'health.ts:3': 0 } } });
+ */
 export interface SamplingOptions {
   /** Rate for AST nodes not listed in `astNodeRates` (default 1). */
   defaultRate?: number;
@@ -34,6 +53,12 @@ export interface SamplingOptions {
   traceRate?: number;
 }
 
+/**
+ * What is recorded of application values, and how it is bounded.
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, capture: { redactKeys: ['password', 'cookie'], maxStringLength: 256 } });
+ */
 export interface CaptureOptions {
   /** Object keys whose values are masked (case-insensitive substrings, or RegExps). Default: password, token, secret, authorization. */
   redactKeys?: ReadonlyArray<string | RegExp>;
@@ -51,9 +76,25 @@ export interface CaptureOptions {
   captureResult?: boolean;
 }
 
-/** Drop counts since the last report, handed to `onDrops`. */
+/**
+ * Drop counts since the last report, handed to `onDrops`.
+ *
+ * @example
+ * new InstrumentationRuntime({ service: 'shop', transport, onDrops: (d) => logger.warn({ dropped: d }, 'events dropped') });
+ */
 export type DropReport = Record<'queue_full' | 'rejected' | 'invalid' | 'shutdown', number>;
 
+/**
+ * Options of `new InstrumentationRuntime(...)` and `install(...)`; only `service` is required.
+ *
+ * @example
+ * const runtime = new InstrumentationRuntime({
+ *   service: 'checkout',
+ *   transport: { kind: 'kafka', brokers: ['kafka:9092'] },
+ *   queue: { capacity: 20_000 },
+ *   sampling: { traceRate: 0.25 },
+ * });
+ */
 export interface InstrumentationOptions {
   /** Who emits: stamped on every event (1..128 characters). */
   service: string;
@@ -79,7 +120,12 @@ export interface InstrumentationOptions {
   ids?: IdGenerator;
 }
 
-/** An option that cannot work; thrown by the constructor, never by emission. */
+/**
+ * An option that cannot work; thrown by the constructor, never by emission.
+ *
+ * @example
+ * try { new InstrumentationRuntime({ service: '' }); } catch (e) { if (e instanceof InstrumentationConfigError) console.error(e.message); }
+ */
 export class InstrumentationConfigError extends Error {
   constructor(message: string) {
     super(message);

@@ -2,7 +2,12 @@ import type { TracedOptions } from './call-tracer';
 import { getRuntime } from './default-runtime';
 import type { InstrumentationRuntime } from './instrumentation-runtime';
 
-/** Options of `@Traced`: those of `traced()`, plus the runtime to use (default: the installed one, looked up per call). */
+/**
+ * Options of `@Traced`: those of `traced()`, plus the runtime to use (default: the installed one, looked up per call).
+ *
+ * @example
+ * class Repo { @Traced('repo.ts:5', { runtime, captureResult: true }) find(id: string) { ... } }
+ */
 export interface TracedDecoratorOptions extends Omit<TracedOptions, 'args'> {
   runtime?: InstrumentationRuntime;
 }

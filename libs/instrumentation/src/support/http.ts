@@ -1,4 +1,9 @@
-/** Where the temporal-bridge REST API is and how to authenticate to it. */
+/**
+ * Where the temporal-bridge REST API is and how to authenticate to it.
+ *
+ * @example
+ * const endpoint: HttpEndpointOptions = { baseUrl: 'http://localhost:4000', apiKey: process.env.TB_API_KEY, timeoutMs: 5_000 };
+ */
 export interface HttpEndpointOptions {
   /** e.g. `http://localhost:4000` (standalone) or the query service; a path prefix is kept. */
   baseUrl: string;

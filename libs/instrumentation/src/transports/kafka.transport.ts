@@ -3,9 +3,20 @@ import { Kafka, logLevel, Partitioners, type KafkaConfig, type Producer } from '
 
 import { describeError, TransportError, type SendResult, type Transport } from './transport';
 
-/** Default topic of the distributed mode (ARCHITECTURE.md). */
+/**
+ * Default topic of the distributed mode (ARCHITECTURE.md).
+ *
+ * @example
+ * new KafkaTransport({ brokers, topic: DEFAULT_TOPIC });
+ */
 export const DEFAULT_TOPIC = 'temporal.events';
 
+/**
+ * Options of the Kafka transport (`{ kind: 'kafka', ... }`).
+ *
+ * @example
+ * const options: KafkaTransportOptions = { brokers: ['kafka:9092'], kafka: { ssl: true, sasl: { mechanism: 'plain', username, password } } };
+ */
 export interface KafkaTransportOptions {
   brokers: string[];
   /** Default `temporal.events`. */

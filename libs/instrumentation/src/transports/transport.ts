@@ -1,12 +1,22 @@
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
 
-/** One event of a batch that the destination refused, by position in the batch. */
+/**
+ * One event of a batch that the destination refused, by position in the batch.
+ *
+ * @example
+ * const refused: RejectedEvent = { index: 3, reason: 'data.state: a state_change needs data.state' };
+ */
 export interface RejectedEvent {
   index: number;
   reason: string;
 }
 
-/** What the destination said about a batch it took. */
+/**
+ * What the destination said about a batch it took.
+ *
+ * @example
+ * const allTaken: SendResult = { rejected: [] };
+ */
 export interface SendResult {
   /** Events refused one by one (invalid); the others are stored. Empty when all were taken. */
   rejected: readonly RejectedEvent[];
