@@ -76,6 +76,11 @@ export class EventSender {
   /** Hot path: O(1), never throws, never waits. False when the event itself was dropped. */
   enqueue(item: SerializedEvent): boolean {
     this.stats.emitted += 1;
+    if (this.abandoned) {
+      // An async call that ends after shutdown: counted, not silently queued forever.
+      this.stats.dropped.shutdown += 1;
+      return false;
+    }
     const before = this.queue.size;
     let accepted = true;
     if (this.queue.push(item, this.settings.capacity - this.inFlightCount)) {

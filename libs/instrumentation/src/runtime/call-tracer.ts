@@ -108,12 +108,19 @@ export class CallTracer {
       throw error;
     }
     // Only native promises: calling `then` on other thenables can start work (lazy query builders).
+    // The caller gets the derived promise, which settles like the original: a rejection nobody
+    // handles still reaches 'unhandledRejection' (handling the original ourselves would hide it).
     if (result instanceof Promise) {
-      result.then(
-        (value: unknown) => this.exit(ctx, astNodeId, captureResult, value, false, undefined),
-        (error: unknown) => this.exit(ctx, astNodeId, captureResult, undefined, true, error),
-      );
-      return result;
+      return result.then(
+        (value: unknown) => {
+          this.exit(ctx, astNodeId, captureResult, value, false, undefined);
+          return value;
+        },
+        (error: unknown) => {
+          this.exit(ctx, astNodeId, captureResult, undefined, true, error);
+          throw error;
+        },
+      ) as T;
     }
     this.exit(ctx, astNodeId, captureResult, result, false, undefined);
     return result;

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { JsonObject, SerializedEvent } from '@temporal-bridge/event-schema';
@@ -52,7 +54,7 @@ describe('traced()', () => {
     expect((exit.data?.['error'] as JsonObject)['message']).toBe('out of range');
   });
 
-  it('records the exit of an async call when it resolves, and returns the same promise', async () => {
+  it('records the exit of an async call when it resolves, and resolves with its value', async () => {
     let finished = false;
     const promise = runtime.traced('async', async () => {
       await sleep(5);
@@ -79,6 +81,23 @@ describe('traced()', () => {
     ).rejects.toBe(failure);
     const [, exit] = pair(await flushed(), 'rejects');
     expect((exit.data?.['error'] as JsonObject)['message']).toBe('rejected on purpose');
+  });
+
+  it('leaves an unhandled rejection unhandled: the process still hears of it', () => {
+    const fixture = join(__dirname, '..', '__fixtures__', 'unhandled-rejection.fixture.ts');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.status).not.toBe(0);
+    expect(child.stderr).toContain('nobody handles this');
+  });
+
+  it('counts the exit of an async call that ends after shutdown', async () => {
+    const { runtime: closing } = testRuntime();
+    let release = (): void => undefined;
+    const pending = closing.traced('slow', () => new Promise<void>((resolve) => (release = resolve)));
+    await closing.shutdown(1_000);
+    release();
+    await pending;
+    expect(closing.stats()).toMatchObject({ emitted: 2, sent: 1, dropped: { shutdown: 1 } });
   });
 
   it('does not capture results unless asked, and takes per-call names and args', async () => {
