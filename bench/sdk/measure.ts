@@ -12,9 +12,12 @@ export interface Scenario {
 export interface Result {
   name: string;
   events: number;
+  /** Wall-clock ns per op: median, min, max over the runs. */
   median: number;
   min: number;
   max: number;
+  /** CPU ns per op (user + system, all threads of the process), median: steadier when the machine is shared. */
+  cpu: number;
 }
 
 // Ops run in chunks with a macrotask turn between them, as in a server: the
@@ -22,42 +25,53 @@ export interface Result {
 // is counted, instead of a tight loop that only fills (and overflows) queues.
 const CHUNK = 1_000;
 
-async function runOnce(scenario: Scenario, ops: number): Promise<number> {
+async function runOnce(scenario: Scenario, ops: number): Promise<[number, number]> {
   const { op } = scenario;
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let done = 0; done < ops; done += CHUNK) {
     for (let i = 0; i < CHUNK; i += 1) op();
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await scenario.drain?.();
-  return Number(process.hrtime.bigint() - start) / ops;
+  const wall = Number(process.hrtime.bigint() - start) / ops;
+  const cpu = process.cpuUsage(cpuStart);
+  return [wall, ((cpu.user + cpu.system) * 1_000) / ops];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** ns per op: one warm-up run, then `runs` runs; median, min and max. */
 export async function measure(scenario: Scenario, ops: number, runs: number): Promise<Result> {
   scenario.setup?.();
   await runOnce(scenario, ops);
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r += 1) samples.push(await runOnce(scenario, ops));
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < runs; r += 1) {
+    const [wall, cpu] = await runOnce(scenario, ops);
+    walls.push(wall);
+    cpus.push(cpu);
+  }
   await scenario.teardown?.();
-  samples.sort((x, y) => x - y);
   return {
     name: scenario.name,
     events: scenario.events ?? 0,
-    median: samples[Math.floor(samples.length / 2)]!,
-    min: samples[0]!,
-    max: samples[samples.length - 1]!,
+    median: median(walls),
+    min: Math.min(...walls),
+    max: Math.max(...walls),
+    cpu: median(cpus),
   };
 }
 
 export function printTable(results: readonly Result[]): void {
-  console.log(
-    `\n${'scenario'.padEnd(36)} ${'ns/op'.padStart(8)} ${'ns/event'.padStart(9)} ${'min'.padStart(8)} ${'max'.padStart(8)}`,
-  );
+  const head = ['ns/op', 'ns/event', 'min', 'max', 'cpu ns/op'].map((h) => h.padStart(9)).join(' ');
+  console.log(`\n${'scenario (wall clock unless noted)'.padEnd(36)} ${head}`);
   for (const r of results) {
     const perEvent = r.events > 0 ? (r.median / r.events).toFixed(1) : '-';
-    console.log(
-      `${r.name.padEnd(36)} ${r.median.toFixed(1).padStart(8)} ${perEvent.padStart(9)} ${r.min.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}`,
-    );
+    const cells = [r.median.toFixed(1), perEvent, r.min.toFixed(1), r.max.toFixed(1), r.cpu.toFixed(1)];
+    console.log(`${r.name.padEnd(36)} ${cells.map((c) => c.padStart(9)).join(' ')}`);
   }
 }
