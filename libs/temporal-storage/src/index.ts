@@ -1,2 +1,25 @@
-// Public entry of this project; filled in by its own issue.
-export {};
+// Public entry of @temporal-bridge/temporal-storage.
+export { TemporalStorage } from './temporal-storage';
+export {
+  InvalidArgumentError,
+  InvalidCursorError,
+  MigrationError,
+  QueryAbortedError,
+  QueryTimeoutError,
+  StorageError,
+  StorageUnavailableError,
+} from './errors';
+export type {
+  ActiveCall,
+  ClickHouseConnectionConfig,
+  EventPage,
+  ExecutionPath,
+  PageOptions,
+  PathStep,
+  QueryOptions,
+  RangeOptions,
+  StateOptions,
+  StateSnapshot,
+  StorageStats,
+  TemporalStorageOptions,
+} from './storage.types';

@@ -13,6 +13,12 @@ export type ClickHouseConnectionConfig =
       kind: 'embedded';
       /** Held exclusively by one process (chdb locks it). */
       dataDir: string;
+      /**
+       * chdb sessions opened on the directory. One session runs one query at a
+       * time, so two let an insert and a query (or two inserts) use both cores
+       * of a small machine. Default 2.
+       */
+      sessions?: number;
     };
 
 export interface TemporalStorageOptions {
@@ -71,7 +77,10 @@ export interface StateSnapshot {
   at: bigint;
   /** Latest value per key from state_change (data.state) and variable_snapshot (data.variables) at or before `at`. */
   state: Record<string, JsonValue>;
+  /** Ordered by entry time; at most `maxResultRows`. */
   active_calls: ActiveCall[];
+  /** Present (true) when more calls were open than `maxResultRows`. */
+  active_calls_truncated?: true;
 }
 
 export interface StateOptions extends QueryOptions {

@@ -1,0 +1,142 @@
+import { Readable } from 'node:stream';
+
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+
+import { QueryAbortedError, StorageUnavailableError } from '../errors';
+import { toStorageError } from './error-mapping';
+
+/** One statement: SQL with `{name:Type}` placeholders and their values. */
+export interface Statement {
+  sql: string;
+  params?: Record<string, unknown>;
+  signal?: AbortSignal;
+  /** Names the operation in error messages ("getEventsInRange"). */
+  what: string;
+}
+
+/**
+ * The only door to ClickHouse: every query, command and insert of the
+ * storage goes through it, so error mapping, timeouts and cancellation
+ * are decided once. Tests could swap it; the storage never sees a client.
+ */
+export interface ClickHouseGateway {
+  select<T>(statement: Statement): Promise<T[]>;
+  command(statement: Statement): Promise<void>;
+  /** One INSERT of tab-separated rows; resolves once ClickHouse has written them. */
+  insertTabSeparated(table: string, columns: readonly string[], body: string, what: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Gateway over one or more @clickhouse/client instances (several chdb
+ * sessions for embedded ClickHouse, one HTTP client for a server).
+ */
+export class ClientGateway implements ClickHouseGateway {
+  private next = 0;
+  private closed = false;
+  private readonly querySettings: ClickHouseSettings;
+
+  constructor(
+    private readonly clients: readonly ClickHouseClient[],
+    /** chdb cannot cancel a running query, and its abort path corrupts the session's next answer. */
+    private readonly embedded: boolean,
+    queryTimeoutMs: number,
+  ) {
+    this.querySettings = {
+      // Int64 and UInt64 as strings in JSON: nanosecond timestamps must not go through a double.
+      output_format_json_quote_64bit_integers: 1,
+      max_execution_time: queryTimeoutMs / 1000,
+    };
+  }
+
+  async select<T>(statement: Statement): Promise<T[]> {
+    return this.run(statement, async (client, abortSignal) => {
+      const result = await client.query({
+        query: statement.sql,
+        query_params: statement.params,
+        format: 'JSONEachRow',
+        clickhouse_settings: this.querySettings,
+        abort_signal: abortSignal,
+      });
+      return result.json<T>();
+    });
+  }
+
+  async command(statement: Statement): Promise<void> {
+    await this.run(statement, async (client, abortSignal) => {
+      await client.command({
+        query: statement.sql,
+        query_params: statement.params,
+        clickhouse_settings: { ...this.querySettings, wait_end_of_query: 1 },
+        abort_signal: abortSignal,
+      });
+    });
+  }
+
+  async insertTabSeparated(table: string, columns: readonly string[], body: string, what: string): Promise<void> {
+    await this.run({ sql: '', what }, async (client) => {
+      await client.insert({
+        table,
+        columns: [...columns] as [string, ...string[]],
+        format: 'TabSeparated',
+        values: Readable.from([body], { objectMode: false }),
+        clickhouse_settings: {
+          // Durable before resolving: no async insert buffer, and the server
+          // answers only after the whole INSERT (and its materialized views) ran.
+          async_insert: 0,
+          wait_end_of_query: 1,
+          // A batch spanning many days (a replay, a test) is still one insert.
+          max_partitions_per_insert_block: '0',
+          // A batch is not a query: no execution limit (chdb sessions keep the last one set).
+          max_execution_time: 0,
+        },
+      });
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.run({ sql: 'SELECT 1', what: 'ping' }, async (client) => {
+      const result = await client.ping();
+      if (!result.success) throw result.error;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(this.clients.map((client) => client.close()));
+  }
+
+  private async run<T>(
+    statement: Statement,
+    call: (client: ClickHouseClient, abortSignal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    const { signal, what } = statement;
+    if (this.closed) throw new StorageUnavailableError(`${what}: the storage is closed`);
+    if (signal?.aborted) throw new QueryAbortedError(`${what}: aborted by the caller`, { cause: signal.reason });
+    const client = this.clients[this.next % this.clients.length]!;
+    this.next += 1;
+    const work = call(client, this.embedded ? undefined : signal);
+    if (signal === undefined) return work.catch((error: unknown) => Promise.reject(toStorageError(error, what)));
+    // Embedded: the query keeps running to its end (bounded by max_execution_time);
+    // the caller is answered at once and the late result is dropped.
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void =>
+        reject(new QueryAbortedError(`${what}: aborted by the caller`, { cause: signal.reason }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(
+            signal.aborted ? new QueryAbortedError(`${what}: aborted by the caller`) : toStorageError(error, what),
+          );
+        },
+      );
+    });
+  }
+}

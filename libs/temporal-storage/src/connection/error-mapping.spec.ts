@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+
+import { QueryAbortedError, QueryTimeoutError, StorageError, StorageUnavailableError } from '../errors';
+import { toStorageError } from './error-mapping';
+
+function withFields(message: string, fields: Record<string, unknown>): Error {
+  return Object.assign(new Error(message), fields);
+}
+
+describe('toStorageError', () => {
+  it('maps network failures to StorageUnavailableError', () => {
+    expect(
+      toStorageError(withFields('connect ECONNREFUSED 127.0.0.1:8123', { code: 'ECONNREFUSED' }), 'q'),
+    ).toBeInstanceOf(StorageUnavailableError);
+    expect(toStorageError(new Error('socket hang up'), 'q')).toBeInstanceOf(StorageUnavailableError);
+    expect(
+      toStorageError(withFields('too many', { code: '202', type: 'TOO_MANY_SIMULTANEOUS_QUERIES' }), 'q'),
+    ).toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('maps ClickHouse TIMEOUT_EXCEEDED and the client timeout to QueryTimeoutError', () => {
+    expect(
+      toStorageError(withFields('Timeout exceeded: elapsed 1 ms', { code: '159', type: 'TIMEOUT_EXCEEDED' }), 'q'),
+    ).toBeInstanceOf(QueryTimeoutError);
+    expect(toStorageError(new Error('Timeout error.'), 'q')).toBeInstanceOf(QueryTimeoutError);
+  });
+
+  it('maps aborts to QueryAbortedError', () => {
+    expect(toStorageError(withFields('This operation was aborted', { name: 'AbortError' }), 'q')).toBeInstanceOf(
+      QueryAbortedError,
+    );
+  });
+
+  it('keeps other ClickHouse errors as StorageError naming the operation', () => {
+    const mapped = toStorageError(withFields('Unknown table', { code: '60', type: 'UNKNOWN_TABLE' }), 'getEvent');
+    expect(mapped.constructor).toBe(StorageError);
+    expect(mapped.message).toBe('getEvent: Unknown table');
+    expect(mapped.cause).toBeInstanceOf(Error);
+  });
+
+  it('passes StorageErrors through unchanged', () => {
+    const error = new QueryTimeoutError('x');
+    expect(toStorageError(error, 'q')).toBe(error);
+  });
+});

@@ -1,0 +1,70 @@
+import { QueryAbortedError, QueryTimeoutError, StorageError, StorageUnavailableError } from '../errors';
+
+/** Network failures: ClickHouse is not there (or not yet, or no more). */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * ClickHouse error types that mean "overloaded, try again later": callers
+ * treat them as unavailability (backpressure), not as a bug in the query.
+ */
+const OVERLOAD_TYPES = new Set([
+  'TOO_MANY_SIMULTANEOUS_QUERIES',
+  'TOO_MANY_PARTS',
+  'MEMORY_LIMIT_EXCEEDED',
+  'NETWORK_ERROR',
+  'SOCKET_TIMEOUT',
+  'ALL_CONNECTION_TRIES_FAILED',
+]);
+
+const TIMEOUT_TYPES = new Set(['TIMEOUT_EXCEEDED']);
+
+/**
+ * Maps whatever the client threw (ClickHouseError from the server or from
+ * chdb, a Node network error, the client's own timeout) to a typed
+ * StorageError. Duck-typed: chdb and @clickhouse/client each bundle their
+ * own ClickHouseError class, so instanceof cannot be trusted.
+ */
+export function toStorageError(error: unknown, what: string): StorageError {
+  if (error instanceof StorageError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    type?: unknown;
+    name?: unknown;
+    cause?: unknown;
+  };
+  const type = typeof fields.type === 'string' ? fields.type : undefined;
+  const code = typeof fields.code === 'string' ? fields.code : undefined;
+  const causeCode = (fields.cause as { code?: unknown } | undefined)?.code;
+
+  if (
+    fields.name === 'AbortError' ||
+    type === 'QUERY_WAS_CANCELLED' ||
+    /aborted a request|query aborted/i.test(message)
+  ) {
+    return new QueryAbortedError(`${what}: aborted by the caller`, { cause: error });
+  }
+  if ((type !== undefined && TIMEOUT_TYPES.has(type)) || code === '159' || /^Timeout error/i.test(message)) {
+    return new QueryTimeoutError(`${what}: timed out (${message})`, { cause: error });
+  }
+  if (
+    (code !== undefined && UNREACHABLE_CODES.has(code)) ||
+    (typeof causeCode === 'string' && UNREACHABLE_CODES.has(causeCode)) ||
+    (type !== undefined && OVERLOAD_TYPES.has(type)) ||
+    /socket hang up|connection is closed|client is closed/i.test(message)
+  ) {
+    return new StorageUnavailableError(`${what}: ClickHouse is unavailable (${message})`, { cause: error });
+  }
+  return new StorageError(`${what}: ${message}`, { cause: error });
+}

@@ -1,0 +1,7 @@
+import type { Migration } from '../migration';
+import { eventsMigration } from './0001-events.migration';
+import { callsMigration } from './0002-calls.migration';
+import { stateChangesMigration } from './0003-state-changes.migration';
+
+/** Every migration this build ships, in order. Append; never edit one that was released. */
+export const MIGRATIONS: readonly Migration[] = [eventsMigration, callsMigration, stateChangesMigration];

@@ -1,0 +1,232 @@
+import type { TemporalEvent } from '@temporal-bridge/event-schema';
+
+import { ClientGateway, type ClickHouseGateway } from './connection/clickhouse-gateway';
+import { createClients } from './connection/client-factory';
+import { toStorageError } from './connection/error-mapping';
+import { InvalidArgumentError } from './errors';
+import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
+import { readActiveAstNodes } from './query/active-nodes.query';
+import { readOpenCalls } from './query/active-calls.query';
+import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
+import { queryFingerprint } from './query/cursor';
+import { readEvent, readEventPage } from './query/event-pages.query';
+import { readExecutionPath } from './query/execution-path.query';
+import type { QueryContext } from './query/query-context';
+import { readStateAt } from './query/state-at.query';
+import { readStats } from './query/stats.query';
+import { quoteDatabase } from './schema/migration';
+import { MigrationRunner } from './schema/migration-runner';
+import { MIGRATIONS } from './schema/migrations';
+import { applyRetention } from './schema/retention';
+import type {
+  EventPage,
+  ExecutionPath,
+  PageOptions,
+  QueryOptions,
+  RangeOptions,
+  StateOptions,
+  StateSnapshot,
+  StorageStats,
+  TemporalStorageOptions,
+} from './storage.types';
+
+const DEFAULTS = { database: 'temporal_bridge', retentionDays: 30, queryTimeoutMs: 10_000, maxResultRows: 10_000 };
+
+/**
+ * Events in ClickHouse and the Cinema primitives over them, on a server
+ * (URL) or embedded chdb (data directory) through the same SQL.
+ *
+ * Every method is async and rejects with a StorageError subclass: never a
+ * synchronous throw, never an untyped error. Every value is bound as a query
+ * parameter; the database name, validated at open(), is the one identifier
+ * written into SQL.
+ *
+ * @example
+ * const storage = await TemporalStorage.open({ clickhouse: { kind: 'embedded', dataDir: './data' } });
+ * await storage.insertEvents(events);
+ * const { events: page, next_cursor } = await storage.getEventsInRange(from, to, { limit: 1000 });
+ * await storage.close();
+ */
+export class TemporalStorage {
+  private constructor(
+    /** The database holding the tables. */
+    readonly database: string,
+    private readonly gateway: ClickHouseGateway,
+    private readonly ctx: QueryContext,
+  ) {}
+
+  /**
+   * Connects, creates the database if missing, applies the migrations it
+   * lacks (recorded in schema_migrations) and sets the retention TTL.
+   */
+  static async open(options: TemporalStorageOptions): Promise<TemporalStorage> {
+    const settings = { ...DEFAULTS, ...definedOnly(options) };
+    const db = quoteDatabase(settings.database);
+    if (db === undefined) {
+      throw new InvalidArgumentError(
+        `open: database "${settings.database}" is not an identifier ([A-Za-z_][A-Za-z0-9_]{0,63})`,
+      );
+    }
+    if (!Number.isSafeInteger(settings.retentionDays) || settings.retentionDays < 0) {
+      throw new InvalidArgumentError('open: retentionDays must be a whole number of days, 0 to keep forever');
+    }
+    if (!(settings.queryTimeoutMs > 0)) throw new InvalidArgumentError('open: queryTimeoutMs must be positive');
+    if (!Number.isSafeInteger(settings.maxResultRows) || settings.maxResultRows < 1) {
+      throw new InvalidArgumentError('open: maxResultRows must be a positive integer');
+    }
+    let gateway: ClickHouseGateway | undefined;
+    try {
+      // The client's own timeout only guards against a dead socket: ClickHouse enforces queryTimeoutMs.
+      const clients = await createClients(options.clickhouse, Math.max(30_000, settings.queryTimeoutMs + 5_000));
+      gateway = new ClientGateway(clients, options.clickhouse.kind === 'embedded', settings.queryTimeoutMs);
+      await new MigrationRunner(gateway, db).run(MIGRATIONS);
+      await applyRetention(gateway, settings.database, db, settings.retentionDays);
+      return new TemporalStorage(settings.database, gateway, { gateway, db, maxResultRows: settings.maxResultRows });
+    } catch (error) {
+      await gateway?.close();
+      throw toStorageError(error, 'open');
+    }
+  }
+
+  /**
+   * Stores a batch with one INSERT; resolves once ClickHouse has written it
+   * (no async insert). Idempotent by event_id: inserting the same events
+   * again, or overlapping batches, never shows an event twice in any answer.
+   */
+  async insertEvents(events: readonly TemporalEvent[]): Promise<void> {
+    if (!Array.isArray(events)) throw new InvalidArgumentError('insertEvents: events must be an array');
+    if (events.length === 0) return;
+    const body = encodeEventRows(events);
+    await this.gateway.insertTabSeparated(`${this.ctx.db}.events`, EVENT_INSERT_COLUMNS, body, 'insertEvents');
+  }
+
+  /** The event with this id, or undefined. */
+  async getEvent(eventId: string, opts: QueryOptions = {}): Promise<TemporalEvent | undefined> {
+    return readEvent(this.ctx, checkId('getEvent', 'eventId', eventId), opts.signal);
+  }
+
+  /** Events with from <= timestamp <= to, in order (timestamp, seq with absent first, event_id), paged. */
+  async getEventsInRange(from: bigint, to: bigint, opts: RangeOptions = {}): Promise<EventPage> {
+    const what = 'getEventsInRange';
+    const range = checkRange(what, from, to);
+    const service = checkFilter(what, 'service', opts.service);
+    return readEventPage(this.ctx, {
+      what,
+      fingerprint: queryFingerprint('range', range.from, range.to, service),
+      where:
+        'timestamp >= {from:Int64} AND timestamp <= {to:Int64}' +
+        (service === undefined ? '' : ' AND service = {service:String}'),
+      params: { from: range.from, to: range.to, service },
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      signal: opts.signal,
+    });
+  }
+
+  /** Every event emitted by this AST node, in order, paged. */
+  async getEventsForAstNode(astNodeId: string, opts: PageOptions = {}): Promise<EventPage> {
+    const what = 'getEventsForAstNode';
+    const id = checkId(what, 'astNodeId', astNodeId);
+    return readEventPage(this.ctx, {
+      what,
+      fingerprint: queryFingerprint('ast_node', id),
+      where: 'ast_node_id = {ast_node_id:String}',
+      params: { ast_node_id: id },
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      signal: opts.signal,
+    });
+  }
+
+  /** Every event of this correlation id (one call), in order, paged. */
+  async getEventsForCorrelation(correlationId: string, opts: PageOptions = {}): Promise<EventPage> {
+    const what = 'getEventsForCorrelation';
+    const id = checkId(what, 'correlationId', correlationId);
+    return readEventPage(this.ctx, {
+      what,
+      fingerprint: queryFingerprint('correlation', id),
+      where: 'correlation_id = {correlation_id:String}',
+      params: { correlation_id: id },
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Sorted distinct AST nodes with an event in [from, to] or belonging to a
+   * call that overlaps it (entered at or before `to`, not exited before `from`).
+   */
+  async getActiveAstNodes(from: bigint, to: bigint, opts: QueryOptions = {}): Promise<string[]> {
+    const range = checkRange('getActiveAstNodes', from, to);
+    return readActiveAstNodes(this.ctx, range.from, range.to, opts.signal);
+  }
+
+  /**
+   * The latest value of every state key (data.state of state_change,
+   * data.variables of variable_snapshot) at or before `at`, and the calls
+   * entered at or before `at` that have no exit at or before it.
+   */
+  async reconstructStateAt(at: bigint, opts: StateOptions = {}): Promise<StateSnapshot> {
+    const what = 'reconstructStateAt';
+    const instant = checkTimestamp(what, 'at', at);
+    const service = checkFilter(what, 'service', opts.service);
+    const traceId = checkFilter(what, 'trace_id', opts.trace_id);
+    const [state, open] = await Promise.all([
+      readStateAt(this.ctx, { at: instant, service, traceId }, opts.signal),
+      readOpenCalls(
+        this.ctx,
+        { enteredBy: instant, closedBy: instant, service, traceId },
+        this.ctx.maxResultRows,
+        opts.signal,
+        what,
+      ),
+    ]);
+    const snapshot: StateSnapshot = { at: instant, state, active_calls: open.calls };
+    if (open.truncated) snapshot.active_calls_truncated = true;
+    return snapshot;
+  }
+
+  /**
+   * The steps that led to an event: its trace's events (its correlation's,
+   * without a trace id) up to and including it, each marked on_stack when it
+   * belongs to the target's call or an ancestor. Undefined for an unknown event.
+   */
+  async traceExecutionPath(
+    target: TemporalEvent | string,
+    opts: QueryOptions = {},
+  ): Promise<ExecutionPath | undefined> {
+    const what = 'traceExecutionPath';
+    let event: TemporalEvent | undefined;
+    if (typeof target === 'string') {
+      event = await readEvent(this.ctx, checkId(what, 'target', target), opts.signal);
+      if (event === undefined) return undefined;
+    } else {
+      if (typeof target !== 'object' || target === null)
+        throw new InvalidArgumentError(`${what}: target must be an event or an event_id`);
+      checkId(what, 'target.event_id', target.event_id);
+      checkTimestamp(what, 'target.timestamp', target.timestamp);
+      event = target;
+    }
+    return readExecutionPath(this.ctx, event, opts.signal);
+  }
+
+  /** Deduplicated event count, time span, and bytes on disk / uncompressed over all tables. */
+  async getStats(opts: QueryOptions = {}): Promise<StorageStats> {
+    return readStats(this.ctx, this.database, opts.signal);
+  }
+
+  /** Resolves when ClickHouse answers; rejects with StorageUnavailableError otherwise. */
+  async ping(): Promise<void> {
+    await this.gateway.ping();
+  }
+
+  /** Closes the connections; later calls reject with StorageUnavailableError. */
+  async close(): Promise<void> {
+    await this.gateway.close();
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
