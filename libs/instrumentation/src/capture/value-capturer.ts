@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '@temporal-bridge/event-schema';
 
+import { binary, more, ownCount, property, read, summary, thrown, TRUNCATED_KEY, truncated } from './capture-helpers';
 import { REDACTED, type Redactor } from './redactor';
 
 /** Bounds applied to every captured value (args, results, state, variables, message data). */
@@ -12,13 +13,11 @@ export interface CaptureLimits {
   maxItems: number;
 }
 
-/** Marker left where a container stopped early; its own cost is reserved per nesting level. */
-export const TRUNCATED_KEY = '[truncated]';
+export { TRUNCATED_KEY };
 /** Bytes reserved per nesting level for truncation markers (see ValueCapturer.reserveFor). */
 const MARKER_BYTES = 40;
 // A JSON number never needs more characters than this (-1.2345678901234567e-308).
 const NUMBER_BYTES = 24;
-const BINARY_PREVIEW_BYTES = 16;
 const KEY_PLAIN = 0;
 const KEY_REDACTED = 1;
 const KEY_NEEDS_CLEANING = 2;
@@ -261,56 +260,4 @@ export class ValueCapturer {
     if (key === '__proto__') return this.string('[__proto__]');
     return this.string(key);
   }
-}
-
-function more(out: JsonValue[], count: number): JsonValue[] {
-  out.push(`[+${count} more items]`);
-  return out;
-}
-
-function truncated(out: JsonObject, more: number, what: string): JsonObject {
-  out[TRUNCATED_KEY] = `${more} more ${what}`;
-  return out;
-}
-
-/** Calls a hook that may throw (getters, proxies, toJSON); what it threw becomes text. */
-function read<T>(get: () => T): T | string {
-  try {
-    return get();
-  } catch (error) {
-    return thrown(error);
-  }
-}
-
-// The two reads below run per key of every captured object: no closure allocated.
-function property(input: object, key: string): unknown {
-  try {
-    return (input as Record<string, unknown>)[key];
-  } catch (error) {
-    return thrown(error);
-  }
-}
-
-function ownCount(input: object): number {
-  try {
-    return Object.keys(input).length;
-  } catch {
-    return 0;
-  }
-}
-
-function thrown(error: unknown): string {
-  return `[Thrown: ${error instanceof Error ? error.message : String(error)}]`;
-}
-
-function summary(input: object): string {
-  if (Array.isArray(input)) return `[Array(${input.length})]`;
-  const name = (input as { constructor?: { name?: unknown } }).constructor?.name;
-  return `[${typeof name === 'string' && name !== '' ? name : 'Object'}]`;
-}
-
-function binary(kind: string, view: ArrayBufferView): string {
-  const head = Buffer.from(view.buffer, view.byteOffset, Math.min(view.byteLength, BINARY_PREVIEW_BYTES));
-  const more = view.byteLength > BINARY_PREVIEW_BYTES ? '…' : '';
-  return `[${kind} ${view.byteLength} bytes ${head.toString('hex')}${more}]`;
 }

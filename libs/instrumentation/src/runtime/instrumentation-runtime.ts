@@ -6,7 +6,8 @@ import { isValidId } from '../support/ids';
 import { CallHandle, NOT_RECORDED, UNSAMPLED, type CallContext } from './call-context';
 import { type TracedOptions } from './call-tracer';
 import { type LogLevel, RuntimeCore } from './runtime-core';
-import { resolveOptions, type DropReport, type InstrumentationOptions } from './runtime-options';
+import { DropReporter } from './drop-reporter';
+import { resolveOptions, type InstrumentationOptions } from './runtime-options';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 
@@ -31,18 +32,17 @@ export class InstrumentationRuntime {
   private core: RuntimeCore | undefined;
   private readonly counters = new StatsCounters();
   private readonly transportName: string;
-  private readonly reportTimer: NodeJS.Timeout | undefined;
-  private readonly onDrops: ((dropped: DropReport) => void) | undefined;
-  private reported: DropReport = { queue_full: 0, rejected: 0, invalid: 0, shutdown: 0 };
+  private readonly drops: DropReporter | undefined;
 
   constructor(options: InstrumentationOptions) {
     const resolved = resolveOptions(options);
-    this.onDrops = resolved.onDrops;
-    this.core = resolved.enabled ? new RuntimeCore(resolved, options.transport!, this.counters) : undefined;
-    this.transportName = this.core?.transportName ?? 'none';
-    if (this.core !== undefined && resolved.dropReportIntervalMs > 0) {
-      this.reportTimer = setInterval(() => this.reportDrops(), resolved.dropReportIntervalMs);
-      this.reportTimer.unref();
+    const core = resolved.enabled ? new RuntimeCore(resolved, options.transport!, this.counters) : undefined;
+    this.core = core;
+    this.transportName = core?.transportName ?? 'none';
+    if (core !== undefined) {
+      const emit = (message: string, fields: Record<string, unknown>): void =>
+        this.core?.logEvent('warn', message, fields, undefined, true);
+      this.drops = new DropReporter(this.counters, emit, resolved.onDrops, resolved.dropReportIntervalMs);
     }
   }
 
@@ -241,22 +241,7 @@ export class InstrumentationRuntime {
    * runtime.reportDrops();
    */
   reportDrops(): void {
-    const now: DropReport = { ...this.counters.dropped };
-    const delta: DropReport = { queue_full: 0, rejected: 0, invalid: 0, shutdown: 0 };
-    let total = 0;
-    for (const key of Object.keys(delta) as Array<keyof DropReport>) {
-      delta[key] = now[key] - this.reported[key];
-      total += delta[key];
-    }
-    if (total === 0) return;
-    this.reported = now;
-    const message = `temporal-bridge SDK dropped ${total} events since the last report`;
-    this.core?.logEvent('warn', message, { dropped: delta, dropped_total: now }, undefined, true);
-    try {
-      this.onDrops?.(delta);
-    } catch {
-      // The application's callback failing must not stop reporting.
-    }
+    this.drops?.report();
   }
 
   /**
@@ -279,8 +264,8 @@ export class InstrumentationRuntime {
   async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<FlushResult> {
     const core = this.core;
     if (core === undefined) return { ok: true, unsent: 0 };
-    this.reportDrops();
-    clearInterval(this.reportTimer);
+    this.drops?.report();
+    this.drops?.stop();
     this.core = undefined;
     // Releases the async hook AsyncLocalStorage installed (it costs every promise in the process).
     core.store.disable();
