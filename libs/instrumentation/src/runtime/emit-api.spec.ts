@@ -1,4 +1,4 @@
-import { serializeEvent, type Clock, type JsonObject } from '@temporal-bridge/event-schema';
+import { deserializeEvent, serializeEvent, type Clock, type JsonObject } from '@temporal-bridge/event-schema';
 import { pollUntil } from '@temporal-bridge/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -36,6 +36,17 @@ describe('emit API', () => {
     expect(transport.events.map((e) => e.timestamp)).toEqual(
       Array.from({ length: 7 }, (_, i) => (1_764_000_000_000_000_000n + 1_000n * BigInt(i + 1)).toString()),
     );
+  });
+
+  it('publishes exactly event-schema’s serializeEvent form (same keys, same order)', async () => {
+    const { runtime, transport } = testRuntime();
+    runtime.traced('root', () => runtime.traced('child', () => runtime.stateChange({ a: 1 }, 'node')));
+    runtime.log('info', 'ambient');
+    await runtime.flush(2_000);
+    expect(transport.events).toHaveLength(6);
+    for (const event of transport.events) {
+      expect(JSON.stringify(event)).toBe(JSON.stringify(serializeEvent(deserializeEvent(event))));
+    }
   });
 
   it('counts what cannot become a valid event instead of sending it', async () => {
