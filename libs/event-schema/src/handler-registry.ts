@@ -12,6 +12,12 @@ export interface EventHandler {
    * form); rejects with the validation problems when it is invalid.
    */
   correlateEvent(event: unknown): Promise<unknown>;
+  /**
+   * Optional batch form: validates and buffers many events at once, in
+   * order, and reports the invalid ones by index (one promise per batch
+   * instead of one per event).
+   */
+  correlateEvents?(events: readonly unknown[]): Promise<{ rejected: ReadonlyArray<{ index: number; reason: string }> }>;
 }
 
 const SLOT = Symbol.for('temporal-bridge.event-handler.v1');

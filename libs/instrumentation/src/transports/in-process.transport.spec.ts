@@ -73,4 +73,34 @@ describe('in-process transport', () => {
     expect(runtime.stats()).toMatchObject({ sent: 1, dropped: { rejected: 1 } });
     expect(runtime.stats().last_error).toBe('1 rejected: this bridge refuses logs');
   });
+
+  it('hands a whole batch at once to a bridge that takes batches, and counts its rejections', async () => {
+    const batches: unknown[][] = [];
+    const handler: EventHandler = {
+      correlateEvent: () => Promise.reject(new Error('the batch form must be used')),
+      correlateEvents: async (events) => {
+        batches.push([...events]);
+        return {
+          rejected: events.flatMap((event, index) =>
+            (event as { event_type: string }).event_type === 'log' ? [{ index, reason: 'no logs here' }] : [],
+          ),
+        };
+      },
+    };
+    setRegisteredHandler(handler);
+    const runtime = start();
+    runtime.traced('in-process.ts:2', () => {
+      runtime.stateChange({ step: 1 });
+      runtime.log('info', 'refused');
+    });
+    await runtime.flush(2_000);
+    expect(batches.flat().map((e) => (e as { event_type: string }).event_type)).toEqual([
+      'function_entry',
+      'state_change',
+      'log',
+      'function_exit',
+    ]);
+    expect(batches.length).toBeLessThan(4);
+    expect(runtime.stats()).toMatchObject({ sent: 3, dropped: { rejected: 1 } });
+  });
 });

@@ -20,6 +20,10 @@ export class InProcessTransport implements Transport {
     if (handler === undefined) {
       throw new TransportError('no TemporalBridge is registered in this process (registerAsHandler)', true);
     }
+    if (handler.correlateEvents !== undefined) {
+      const { rejected } = await handler.correlateEvents(events);
+      return { rejected: rejected.map(({ index, reason }) => ({ index, reason })) };
+    }
     const rejected: RejectedEvent[] = [];
     // One by one, in order: the bridge correlates entries before their exits.
     for (let index = 0; index < events.length; index += 1) {
