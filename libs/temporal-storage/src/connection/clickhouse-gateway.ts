@@ -12,6 +12,8 @@ export interface Statement {
   signal?: AbortSignal;
   /** Names the operation in error messages ("getEventsInRange"). */
   what: string;
+  /** Schema changes at open(): not bound by queryTimeoutMs, which is meant for reads. */
+  unlimited?: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export class ClientGateway implements ClickHouseGateway {
         query: statement.sql,
         query_params: statement.params,
         format: 'JSONEachRow',
-        clickhouse_settings: this.querySettings,
+        clickhouse_settings: this.settingsFor(statement),
         abort_signal: abortSignal,
       });
       return result.json<T>();
@@ -68,7 +70,7 @@ export class ClientGateway implements ClickHouseGateway {
       await client.command({
         query: statement.sql,
         query_params: statement.params,
-        clickhouse_settings: { ...this.querySettings, wait_end_of_query: 1 },
+        clickhouse_settings: { ...this.settingsFor(statement), wait_end_of_query: 1 },
         abort_signal: abortSignal,
       });
     });
@@ -106,6 +108,11 @@ export class ClientGateway implements ClickHouseGateway {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled(this.clients.map((client) => client.close()));
+  }
+
+  private settingsFor(statement: Statement): ClickHouseSettings {
+    // Always set max_execution_time: chdb sessions keep the last value they were given.
+    return statement.unlimited === true ? { ...this.querySettings, max_execution_time: 0 } : this.querySettings;
   }
 
   private async run<T>(

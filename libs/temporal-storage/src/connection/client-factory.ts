@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 
 import { StorageUnavailableError } from '../errors';
 import type { ClickHouseConnectionConfig } from '../storage.types';
@@ -27,8 +27,9 @@ export async function createClients(
         username: config.username,
         password: config.password,
         request_timeout: requestTimeoutMs,
-        // Every query names its database explicitly; see TemporalStorage.
         application: 'temporal-bridge',
+        // Failures reach the caller as typed errors; the client's own console logging would repeat them.
+        log: { level: ClickHouseLogLevel.OFF },
       }),
     ];
   }
@@ -49,7 +50,7 @@ export async function createClients(
       // @clickhouse/client 1.23.1 bundles its own copy of those types; they differ
       // only in the settings list, so the connection is the same at run time.
       const connection = createChdbConnection({ path: config.dataDir }) as ClientConnection;
-      clients.push(createClient({ connection }));
+      clients.push(createClient({ connection, log: { level: ClickHouseLogLevel.OFF } }));
     }
   } catch (error) {
     await Promise.allSettled(clients.map((client) => client.close()));

@@ -16,20 +16,20 @@ export async function readActiveAstNodes(
   signal: AbortSignal | undefined,
 ): Promise<string[]> {
   const open = openCallsSql(ctx, { enteredBy: from - 1n, closedBy: from - 1n });
-  const rows = await ctx.gateway.select<{ ast_node_id: string }>({
-    sql: `SELECT ast_node_id
+  const rows = await ctx.gateway.select<{ node: string }>({
+    sql: `SELECT node
 FROM
 (
-    SELECT DISTINCT toString(ast_node_id) AS ast_node_id
+    SELECT DISTINCT toString(ast_node_id) AS node
     FROM ${ctx.db}.events
     WHERE timestamp >= {from:Int64} AND timestamp <= {to:Int64} AND ast_node_id != ''
     UNION DISTINCT
-    SELECT ast_node_id FROM (${open.sql}) WHERE ast_node_id != ''
+    SELECT ast_node_id AS node FROM (${open.sql}) WHERE ast_node_id != ''
 )
-ORDER BY ast_node_id`,
+ORDER BY node`,
     params: { ...open.params, from, to },
     signal,
     what: 'getActiveAstNodes',
   });
-  return rows.map((row) => row.ast_node_id);
+  return rows.map((row) => row.node);
 }

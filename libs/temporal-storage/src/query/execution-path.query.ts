@@ -65,8 +65,8 @@ async function callStack(
   const parents = new Map<string, string>();
   for (const event of events) if (event.parent_id !== undefined) parents.set(event.correlation_id, event.parent_id);
   if (truncated && target.trace_id !== undefined) {
-    const rows = await ctx.gateway.select<{ correlation_id: string; parent_id: string }>({
-      sql: `SELECT correlation_id, any(parent_id) AS parent_id
+    const rows = await ctx.gateway.select<{ correlation_id: string; parent: string }>({
+      sql: `SELECT correlation_id, any(parent_id) AS parent
 FROM ${ctx.db}.events
 WHERE trace_id = {trace_id:String} AND parent_id != ''
 GROUP BY correlation_id`,
@@ -74,7 +74,7 @@ GROUP BY correlation_id`,
       signal,
       what: 'traceExecutionPath: parent links',
     });
-    for (const row of rows) if (!parents.has(row.correlation_id)) parents.set(row.correlation_id, row.parent_id);
+    for (const row of rows) if (!parents.has(row.correlation_id)) parents.set(row.correlation_id, row.parent);
   }
   const stack = new Set<string>([target.correlation_id]);
   let parent = target.parent_id;

@@ -36,14 +36,14 @@ export async function readStateAt(
   let sql: string;
   if (request.traceId !== undefined) {
     params['trace_id'] = request.traceId;
-    sql = `SELECT kv.1 AS key, argMax(kv.2, (timestamp, seq, event_id)) AS value
+    sql = `SELECT kv.1 AS key, argMax(kv.2, (timestamp, seq, event_id)) AS latest_value
 FROM ${ctx.db}.events
 ARRAY JOIN JSONExtractKeysAndValuesRaw(data, ${KEYS_OF}) AS kv
 WHERE trace_id = {trace_id:String} AND timestamp <= {at:Int64}
   AND event_type IN ('state_change', 'variable_snapshot')${service}
 GROUP BY key`;
   } else {
-    sql = `SELECT key, argMax(value, (timestamp, seq, event_id)) AS value
+    sql = `SELECT key, argMax(value, (timestamp, seq, event_id)) AS latest_value
 FROM ${ctx.db}.state_changes
 WHERE timestamp <= {at:Int64}${service}
   AND (service, key, timestamp, seq) IN
@@ -60,7 +60,7 @@ WHERE timestamp <= {at:Int64}${service}
 GROUP BY key
 SETTINGS optimize_aggregation_in_order = 1`;
   }
-  const rows = await ctx.gateway.select<{ key: string; value: string }>({
+  const rows = await ctx.gateway.select<{ key: string; latest_value: string }>({
     sql,
     params,
     signal,
@@ -71,7 +71,7 @@ SETTINGS optimize_aggregation_in_order = 1`;
   for (const row of rows) {
     // defineProperty: a key named "__proto__" must stay a key, not a prototype.
     Object.defineProperty(state, row.key, {
-      value: JSON.parse(row.value) as JsonValue,
+      value: JSON.parse(row.latest_value) as JsonValue,
       enumerable: true,
       writable: true,
       configurable: true,

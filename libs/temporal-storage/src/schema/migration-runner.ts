@@ -27,7 +27,11 @@ export class MigrationRunner {
   /** Applies what is missing; returns the versions it applied in this call. */
   async run(migrations: readonly Migration[]): Promise<number[]> {
     const db = this.quotedDatabase;
-    await this.gateway.command({ sql: `CREATE DATABASE IF NOT EXISTS ${db}`, what: 'open: create database' });
+    await this.gateway.command({
+      sql: `CREATE DATABASE IF NOT EXISTS ${db}`,
+      what: 'open: create database',
+      unlimited: true,
+    });
     await this.gateway.command({
       sql: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations
 (
@@ -39,6 +43,7 @@ export class MigrationRunner {
 ENGINE = ReplacingMergeTree(applied_at)
 ORDER BY version`,
       what: 'open: create schema_migrations',
+      unlimited: true,
     });
     const applied = new Map((await this.applied()).map((row) => [Number(row.version), row]));
     const done: number[] = [];
@@ -58,6 +63,7 @@ ORDER BY version`,
         await this.gateway.command({
           sql: renderStatement(statement, db),
           what: `migration ${migration.version} (${migration.name})`,
+          unlimited: true,
         });
       }
       await this.gateway.command({
@@ -65,6 +71,7 @@ ORDER BY version`,
 VALUES ({version:UInt32}, {name:String}, {checksum:String}, now64(3))`,
         params: { version: migration.version, name: migration.name, checksum },
         what: `migration ${migration.version}: record`,
+        unlimited: true,
       });
       done.push(migration.version);
     }
@@ -79,6 +86,7 @@ FROM ${this.quotedDatabase}.schema_migrations
 GROUP BY version
 ORDER BY version`,
       what: 'open: read schema_migrations',
+      unlimited: true,
     });
   }
 }

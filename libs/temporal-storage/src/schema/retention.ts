@@ -34,6 +34,7 @@ export async function applyRetention(
     sql: 'SELECT name, engine_full FROM system.tables WHERE database = {db:String}',
     params: { db: database },
     what: 'open: read table TTLs',
+    unlimited: true,
   });
   const engines = new Map(rows.map((row) => [row.name, row.engine_full]));
   for (const [table, column] of TTL_COLUMNS) {
@@ -43,6 +44,6 @@ export async function applyRetention(
       days === 0
         ? `ALTER TABLE ${quotedDatabase}.${table} REMOVE TTL`
         : `ALTER TABLE ${quotedDatabase}.${table} MODIFY TTL fromUnixTimestamp64Nano(${column}, 'UTC') + toIntervalDay(${days})`;
-    await gateway.command({ sql, what: `open: retention of ${table}` });
+    await gateway.command({ sql, what: `open: retention of ${table}`, unlimited: true });
   }
 }

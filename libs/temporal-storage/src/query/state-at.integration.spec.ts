@@ -1,0 +1,138 @@
+import { startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { BASE_NS, call, event, openTestStorage } from '../__fixtures__/storage-fixture';
+import type { TemporalStorage } from '../temporal-storage';
+
+function state(id: string, at: number, values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return event(id, at, 'state_change', 'c', { data: { state: values } as never, ...extra });
+}
+
+describe('reconstructStateAt', () => {
+  let clickhouse: ClickHouseTestServer;
+  let storage: TemporalStorage | undefined;
+
+  beforeAll(async () => {
+    clickhouse = await startClickHouse();
+  });
+  afterEach(async () => {
+    await storage?.close();
+    storage = undefined;
+  });
+  afterAll(async () => {
+    await clickhouse?.stop();
+  });
+
+  it('gives each key the value of its latest change at or before T, variable snapshots included', async () => {
+    storage = await openTestStorage(clickhouse);
+    await storage.insertEvents([
+      state('s1', 10, { cart: 1, user: 'ann', deep: { list: [1, 2.5, 'x'], flag: true } }),
+      state('s2', 20, { cart: 2 }),
+      event('v1', 25, 'variable_snapshot', 'c', { data: { variables: { i: 0, user: 'bob' } } }),
+      state('s3', 30, { cart: 3, late: null }),
+      event('log', 28, 'log', 'c', { data: { state: { ignored: true } } }),
+    ]);
+    expect((await storage.reconstructStateAt(BASE_NS + 9n)).state).toEqual({});
+    expect((await storage.reconstructStateAt(BASE_NS + 10n)).state).toEqual({
+      cart: 1,
+      user: 'ann',
+      deep: { list: [1, 2.5, 'x'], flag: true },
+    });
+    expect((await storage.reconstructStateAt(BASE_NS + 29n)).state).toEqual({
+      cart: 2,
+      user: 'bob',
+      deep: { list: [1, 2.5, 'x'], flag: true },
+      i: 0,
+    });
+    const later = await storage.reconstructStateAt(BASE_NS + 30n);
+    expect(later.at).toBe(BASE_NS + 30n);
+    expect(later.state).toEqual({ cart: 3, user: 'bob', deep: { list: [1, 2.5, 'x'], flag: true }, i: 0, late: null });
+  });
+
+  it('breaks ties on timestamp by seq (absent first), then event_id', async () => {
+    storage = await openTestStorage(clickhouse);
+    await storage.insertEvents([
+      state('b', 10, { bySeq: 'seq 2', byId: 'b' }, { seq: 2 }),
+      state('a', 10, { bySeq: 'seq 1', byId: 'a' }, { seq: 2 }),
+      state('c', 10, { bySeq: 'seq 1 again' }, { seq: 1 }),
+      state('z', 10, { bySeq: 'no seq', byId: 'z without seq' }),
+    ]);
+    expect((await storage.reconstructStateAt(BASE_NS + 10n)).state).toEqual({ bySeq: 'seq 2', byId: 'b' });
+  });
+
+  it('keeps values exact: strings with escapes, unicode, floats, nested objects', async () => {
+    storage = await openTestStorage(clickhouse);
+    const values = {
+      text: 'tab\t"quote" \\ é 漢字 🎬',
+      numbers: [0.1, 1e21, 1.5e-7, -42, Number.MAX_SAFE_INTEGER],
+      'key with "quotes"': { a: [] as unknown[], b: {} },
+    };
+    await storage.insertEvents([state('s', 1, values)]);
+    expect((await storage.reconstructStateAt(BASE_NS + 1n)).state).toStrictEqual(values);
+  });
+
+  it('lists the calls entered at or before T with no exit of their own at or before T', async () => {
+    storage = await openTestStorage(clickhouse);
+    await storage.insertEvents([
+      ...call('root', 0, 1000, { trace_id: 't1', ast_node_id: 'fn:root', service: 'api', function: 'handle' }),
+      ...call('done', 10, 50, { trace_id: 't1', parent_id: 'root', ast_node_id: 'fn:done', service: 'api' }),
+      ...call('exits-at-t', 20, 100, { trace_id: 't1', parent_id: 'root', service: 'api' }),
+      ...call('enters-at-t', 100, 300, { trace_id: 't1', parent_id: 'root', service: 'api' }),
+      ...call('other-service', 30, null, { trace_id: 't2', service: 'worker' }),
+      ...call('after', 101, 200, { trace_id: 't1', service: 'api' }),
+    ]);
+    const snapshot = await storage.reconstructStateAt(BASE_NS + 100n);
+    expect(snapshot.active_calls.map((c) => c.correlation_id)).toEqual(['root', 'other-service', 'enters-at-t']);
+    expect(snapshot.active_calls[0]).toStrictEqual({
+      correlation_id: 'root',
+      entry_event_id: 'root-entry',
+      entry_timestamp: BASE_NS,
+      ast_node_id: 'fn:root',
+      trace_id: 't1',
+      service: 'api',
+      function: 'handle',
+      module: 'mod',
+    });
+    expect(snapshot.active_calls[2]).toMatchObject({ parent_id: 'root', entry_timestamp: BASE_NS + 100n });
+    expect(snapshot.active_calls_truncated).toBeUndefined();
+  });
+
+  it('applies the service and trace filters to the state and to the calls', async () => {
+    storage = await openTestStorage(clickhouse);
+    await storage.insertEvents([
+      ...call('api-call', 0, null, { trace_id: 't1', service: 'api' }),
+      ...call('worker-call', 0, null, { trace_id: 't2', service: 'worker' }),
+      state('s-api', 5, { shared: 'api', apiOnly: 1 }, { service: 'api', trace_id: 't1' }),
+      state('s-worker', 6, { shared: 'worker' }, { service: 'worker', trace_id: 't2' }),
+      event('v-worker', 7, 'variable_snapshot', 'worker-call', {
+        service: 'worker',
+        trace_id: 't3',
+        data: { variables: { v: 1 } },
+      }),
+    ]);
+    const at = BASE_NS + 10n;
+    expect((await storage.reconstructStateAt(at)).state).toEqual({ shared: 'worker', apiOnly: 1, v: 1 });
+    const api = await storage.reconstructStateAt(at, { service: 'api' });
+    expect(api.state).toEqual({ shared: 'api', apiOnly: 1 });
+    expect(api.active_calls.map((c) => c.correlation_id)).toEqual(['api-call']);
+    const worker = await storage.reconstructStateAt(at, { trace_id: 't2' });
+    expect(worker.state).toEqual({ shared: 'worker' });
+    expect(worker.active_calls.map((c) => c.correlation_id)).toEqual(['worker-call']);
+    const both = await storage.reconstructStateAt(at, { service: 'worker', trace_id: 't3' });
+    expect(both).toEqual({ at, state: { v: 1 }, active_calls: [] });
+  });
+
+  it('answers an empty state and no calls before anything happened', async () => {
+    storage = await openTestStorage(clickhouse);
+    await storage.insertEvents([state('s', 10, { k: 1 }), ...call('c1', 10, null)]);
+    expect(await storage.reconstructStateAt(BASE_NS + 9n)).toEqual({ at: BASE_NS + 9n, state: {}, active_calls: [] });
+  });
+
+  it('caps the open calls at maxResultRows and says so', async () => {
+    storage = await openTestStorage(clickhouse, { maxResultRows: 2 });
+    await storage.insertEvents([...call('a', 1, null), ...call('b', 2, null), ...call('c', 3, null)]);
+    const snapshot = await storage.reconstructStateAt(BASE_NS + 10n);
+    expect(snapshot.active_calls.map((c) => c.correlation_id)).toEqual(['a', 'b']);
+    expect(snapshot.active_calls_truncated).toBe(true);
+  });
+});
