@@ -1,0 +1,55 @@
+import type { ClosableQueryStorage } from '../app/query-service.module';
+
+/**
+ * A storage whose answers a test decides, recording every call: for what a
+ * real ClickHouse cannot be made to do on demand (time out, hang until the
+ * client leaves) and for checking what the API passes down.
+ */
+export class StandInStorage implements ClosableQueryStorage {
+  readonly calls: Array<{ primitive: string; args: unknown[] }> = [];
+  /** Replaces a primitive's behaviour; by default each answers empty. */
+  readonly behaviour: Partial<Record<keyof ClosableQueryStorage, (...args: unknown[]) => Promise<unknown>>> = {};
+
+  private async answer<T>(primitive: keyof ClosableQueryStorage, args: unknown[], fallback: T): Promise<T> {
+    this.calls.push({ primitive, args });
+    const replaced = this.behaviour[primitive];
+    return replaced === undefined ? fallback : ((await replaced(...args)) as T);
+  }
+
+  getEventsInRange(...args: unknown[]) {
+    return this.answer('getEventsInRange', args, { events: [], next_cursor: null });
+  }
+  getEventsForAstNode(...args: unknown[]) {
+    return this.answer('getEventsForAstNode', args, { events: [], next_cursor: null });
+  }
+  getEventsForCorrelation(...args: unknown[]) {
+    return this.answer('getEventsForCorrelation', args, { events: [], next_cursor: null });
+  }
+  getActiveAstNodes(...args: unknown[]) {
+    return this.answer('getActiveAstNodes', args, [] as string[]);
+  }
+  reconstructStateAt(...args: unknown[]) {
+    return this.answer('reconstructStateAt', args, { at: 0n, state: {}, active_calls: [] });
+  }
+  traceExecutionPath(...args: unknown[]) {
+    return this.answer('traceExecutionPath', args, undefined);
+  }
+  getStats() {
+    return this.answer('getStats', [], {
+      total_events: 0,
+      oldest_timestamp: null,
+      newest_timestamp: null,
+      bytes_on_disk: 0,
+      bytes_uncompressed: 0,
+    });
+  }
+  listBridgeReports(...args: unknown[]) {
+    return this.answer('listBridgeReports', args, []);
+  }
+  ping() {
+    return this.answer('ping', [], undefined);
+  }
+  close() {
+    return this.answer('close', [], undefined);
+  }
+}

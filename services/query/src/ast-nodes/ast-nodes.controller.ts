@@ -1,0 +1,53 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import { serializeEventPage } from '../api/response-serializers';
+import { pageQuery, type PageQuery } from '../events/events.schema';
+import { ApiErrorResponses, ApiJsonOk } from '../openapi/api-responses.decorator';
+import { activeAstNodesSchema, eventPageSchema } from '../openapi/response.schemas';
+import { RequestSignal } from '../request/request-signal.decorator';
+import { StorageQueries } from '../storage/storage-queries';
+import { ValidParams, ValidQuery } from '../validation/valid-params.decorator';
+import { activeAstNodesQuery, astNodeParams, type ActiveAstNodesQuery, type AstNodeParams } from './ast-nodes.schema';
+
+/** What code ran: the AST nodes active in a window, and the events of one node. */
+@ApiTags('ast-nodes')
+@ApiBearerAuth()
+@Controller('v1/ast-nodes')
+export class AstNodesController {
+  constructor(private readonly queries: StorageQueries) {}
+
+  @Get('active')
+  @ApiOperation({
+    summary: 'AST nodes active in [from, to]',
+    description:
+      'The distinct ast_node_ids that have an event in the window or belong to a call whose interval overlaps it (entered at or before `to`, not exited before `from`), ascending.',
+  })
+  @ApiJsonOk(activeAstNodesSchema, 'The active AST node ids.')
+  @ApiErrorResponses()
+  async active(@ValidQuery(activeAstNodesQuery) query: ActiveAstNodesQuery, @RequestSignal() signal: AbortSignal) {
+    const ids = await this.queries.run('getActiveAstNodes', signal, (storage, querySignal) =>
+      storage.getActiveAstNodes(query.from, query.to, { signal: querySignal }),
+    );
+    return { ast_node_ids: ids };
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'Events of an AST node',
+    description:
+      'Every event with this ast_node_id, ordered by timestamp, then seq, then event_id, one page at a time.',
+  })
+  @ApiJsonOk(eventPageSchema, 'One page of events; follow next_cursor until it is null.')
+  @ApiErrorResponses()
+  async events(
+    @ValidParams(astNodeParams) params: AstNodeParams,
+    @ValidQuery(pageQuery) query: PageQuery,
+    @RequestSignal() signal: AbortSignal,
+  ) {
+    const page = await this.queries.run('getEventsForAstNode', signal, (storage, querySignal) =>
+      storage.getEventsForAstNode(params.id, { limit: query.limit, cursor: query.cursor, signal: querySignal }),
+    );
+    return serializeEventPage(page);
+  }
+}

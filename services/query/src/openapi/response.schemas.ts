@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+import { openApiSchemas } from './openapi-schemas.registry';
+
+/*
+ * The shapes the routes answer with, for the OpenAPI document. Responses are
+ * built by serializeEvent and the serializers in ../api; these schemas
+ * describe them and are checked against real answers in the integration tests.
+ */
+
+const nanos = (description: string) => z.string().regex(/^\d+$/).meta({ description, example: '1795000000000000000' });
+
+/** An event as the API returns it (serializeEvent): decimal-string nanoseconds, absent fields omitted. */
+export const serializedEventSchema = z
+  .object({
+    event_id: z.string(),
+    timestamp: nanos('Nanoseconds since the Unix epoch, decimal string.'),
+    event_type: z.string(),
+    correlation_id: z.string(),
+    parent_id: z.string().optional(),
+    trace_id: z.string().optional(),
+    ast_node_id: z.string().optional(),
+    service: z.string().optional(),
+    instance: z.string().optional(),
+    seq: z.number().int().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    timestamp_inferred: z.boolean().optional(),
+    duration_ns: nanos('function_exit: time since the matching entry, ns.').optional(),
+    linked_event_id: z.string().optional(),
+  })
+  .register(openApiSchemas, { id: 'Event' });
+
+export const eventPageSchema = z
+  .object({
+    events: z.array(serializedEventSchema).meta({ description: 'Ordered by timestamp, then seq, then event_id.' }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null when this page is the last.' }),
+  })
+  .register(openApiSchemas, { id: 'EventPage' });
+
+export const activeAstNodesSchema = z
+  .object({ ast_node_ids: z.array(z.string()).meta({ description: 'Distinct, ascending.' }) })
+  .register(openApiSchemas, { id: 'ActiveAstNodes' });
+
+const activeCallSchema = z
+  .object({
+    correlation_id: z.string(),
+    ast_node_id: z.string().optional(),
+    parent_id: z.string().optional(),
+    trace_id: z.string().optional(),
+    service: z.string().optional(),
+    entry_event_id: z.string(),
+    entry_timestamp: nanos('Time of the function_entry, ns.'),
+    function: z.string().optional(),
+    module: z.string().optional(),
+  })
+  .register(openApiSchemas, { id: 'ActiveCall' });
+
+export const stateSnapshotSchema = z
+  .object({
+    at: nanos('The instant asked for, ns.'),
+    state: z.record(z.string(), z.unknown()).meta({ description: 'Latest value per key at or before `at`.' }),
+    active_calls: z.array(activeCallSchema),
+  })
+  .register(openApiSchemas, { id: 'StateSnapshot' });
+
+export const executionPathSchema = z
+  .object({
+    target: serializedEventSchema,
+    path: z
+      .array(serializedEventSchema.extend({ on_stack: z.boolean() }).register(openApiSchemas, { id: 'PathStep' }))
+      .meta({ description: "The target's trace (or correlation) at or before it, ordered, target last." }),
+    truncated: z.boolean().meta({ description: 'The path was cut to its latest MAX_RESULT_ROWS steps.' }),
+  })
+  .register(openApiSchemas, { id: 'ExecutionPath' });
+
+export const statsSchema = z
+  .object({
+    bridge: z.record(z.string(), z.unknown()).meta({
+      description:
+        'Query service: {instances: [{instance, reported_at, stats}]} from the bridge replicas; standalone: its bridge.',
+    }),
+    storage: z.object({
+      total_events: z.number().int(),
+      oldest_timestamp: nanos('Oldest event, ns.').nullable(),
+      newest_timestamp: nanos('Newest event, ns.').nullable(),
+      bytes_on_disk: z.number().int(),
+      bytes_uncompressed: z.number().int(),
+    }),
+  })
+  .register(openApiSchemas, { id: 'Stats' });
+
+export const errorBodySchema = z
+  .object({
+    error: z.string().meta({
+      description:
+        'Stable code: invalid_parameter, invalid_url, unauthorized, not_found, method_not_allowed, storage_unavailable, query_timeout, internal_error, ...',
+    }),
+    message: z.string().meta({ description: 'What is wrong, naming the parameter at fault.' }),
+  })
+  .register(openApiSchemas, { id: 'Error' });
