@@ -47,11 +47,13 @@ export interface QueryApiModuleOptions extends QueryApiOptions {
  *   providers: [{ provide: TEMPORAL_STORAGE, useValue: storage }],
  * })
  */
+// Every injection names its token (@Inject), so the module also runs where
+// no decorator metadata is emitted (tsx/esbuild: benchmarks, scripts).
 @Module({})
 export class QueryApiModule implements OnModuleInit {
   constructor(
     @Inject(TEMPORAL_STORAGE) private readonly storage: QueryStorage,
-    @Optional() private readonly health?: HealthService,
+    @Optional() @Inject(HealthService) private readonly health?: HealthService,
   ) {}
 
   static forRoot(options: QueryApiModuleOptions): DynamicModule {

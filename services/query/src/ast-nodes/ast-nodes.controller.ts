@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { serializeEventPage } from '../api/response-serializers';
@@ -15,7 +15,7 @@ import { activeAstNodesQuery, astNodeParams, type ActiveAstNodesQuery, type AstN
 @ApiBearerAuth()
 @Controller('v1/ast-nodes')
 export class AstNodesController {
-  constructor(private readonly queries: StorageQueries) {}
+  constructor(@Inject(StorageQueries) private readonly queries: StorageQueries) {}
 
   @Get('active')
   @ApiOperation({

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -18,7 +18,7 @@ const correlationParams = z.strictObject({ id: idParam('The correlation id (one 
 @ApiBearerAuth()
 @Controller('v1/correlations')
 export class CorrelationsController {
-  constructor(private readonly queries: StorageQueries) {}
+  constructor(@Inject(StorageQueries) private readonly queries: StorageQueries) {}
 
   @Get(':id/events')
   @ApiOperation({

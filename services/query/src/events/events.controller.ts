@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { serializeEventPage, serializeExecutionPath } from '../api/response-serializers';
@@ -15,7 +15,7 @@ import { eventIdParams, eventsRangeQuery, noQuery, type EventIdParams, type Even
 @ApiBearerAuth()
 @Controller('v1/events')
 export class EventsController {
-  constructor(private readonly queries: StorageQueries) {}
+  constructor(@Inject(StorageQueries) private readonly queries: StorageQueries) {}
 
   @Get()
   @ApiOperation({

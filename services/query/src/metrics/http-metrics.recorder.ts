@@ -23,7 +23,7 @@ export class HttpMetricsRecorder implements OnModuleInit {
   private readonly duration: Histogram<Labels>;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(QUERY_API_OPTIONS) options: QueryApiOptions,
   ) {

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -21,7 +21,7 @@ const stateQuery = z.strictObject({
 @ApiBearerAuth()
 @Controller('v1/state')
 export class StateController {
-  constructor(private readonly queries: StorageQueries) {}
+  constructor(@Inject(StorageQueries) private readonly queries: StorageQueries) {}
 
   @Get()
   @ApiOperation({

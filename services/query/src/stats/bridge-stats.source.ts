@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { toJsonSafe } from '../api/response-serializers';
 import { StorageQueries } from '../storage/storage-queries';
@@ -18,7 +18,7 @@ export interface BridgeStatsSource {
  */
 @Injectable()
 export class StoredBridgeReports implements BridgeStatsSource {
-  constructor(private readonly queries: StorageQueries) {}
+  constructor(@Inject(StorageQueries) private readonly queries: StorageQueries) {}
 
   async getBridgeStats(): Promise<{ instances: Array<{ instance: string; reported_at: string; stats: unknown }> }> {
     const reports = await this.queries.run('listBridgeReports', undefined, (storage) => storage.listBridgeReports());

@@ -18,8 +18,8 @@ export class StatsController {
   private readonly bridge: BridgeStatsSource;
 
   constructor(
-    private readonly queries: StorageQueries,
-    stored: StoredBridgeReports,
+    @Inject(StorageQueries) private readonly queries: StorageQueries,
+    @Inject(StoredBridgeReports) stored: StoredBridgeReports,
     @Optional() @Inject(BRIDGE_STATS_SOURCE) custom?: BridgeStatsSource,
   ) {
     this.bridge = custom ?? stored;
