@@ -49,6 +49,55 @@ describe('reconstructStateAt', () => {
     expect(later.state).toEqual({ cart: 3, user: 'bob', deep: { list: [1, 2.5, 'x'], flag: true }, i: 0, late: null });
   });
 
+  it('combines changes across day, hour, ten-minute and minute buckets exactly as a full scan would', async () => {
+    storage = await openTestStorage(clickhouse);
+    const second = 1_000_000_000;
+    // Spread over three days, with changes on both sides of every bucket edge.
+    const offsets = [
+      -2 * 86_400,
+      -86_400 - 1,
+      -86_400,
+      -3 * 3_600,
+      -3_601,
+      -3_600,
+      -3_599,
+      -1_201,
+      -600,
+      -599,
+      -61,
+      -60,
+      -59,
+      -1,
+      0,
+      1,
+      59,
+      60,
+      61,
+      599,
+      600,
+      3_599,
+      3_600,
+      3_601,
+      86_399,
+      86_400,
+    ].map((s) => s * second);
+    const events = offsets.flatMap((offset, i) => [
+      state(`s${i}`, offset, { [`k${i % 4}`]: i, all: i }),
+      event(`v${i}`, offset + 1, 'variable_snapshot', 'c', { data: { variables: { [`v${i % 3}`]: -i - 1 } } }),
+    ]);
+    await storage.insertEvents(events);
+    for (const at of [...offsets, ...offsets.map((o) => o - 1)]) {
+      const expected: Record<string, unknown> = {};
+      for (const e of events) {
+        if (e.timestamp > BASE_NS + BigInt(at)) continue;
+        Object.assign(expected, (e.data!['state'] ?? e.data!['variables']) as object);
+      }
+      expect((await storage.reconstructStateAt(BASE_NS + BigInt(at))).state, `state at offset ${at} ns`).toEqual(
+        expected,
+      );
+    }
+  });
+
   it('breaks ties on timestamp by seq (absent first), then event_id', async () => {
     storage = await openTestStorage(clickhouse);
     await storage.insertEvents([

@@ -61,8 +61,8 @@ describe('migrations and retention', () => {
       'calls_from_exits',
       'events',
       'schema_migrations',
-      'state_changes',
-      'state_changes_from_events',
+      'state_buckets',
+      'state_buckets_from_events',
     ]);
   });
 

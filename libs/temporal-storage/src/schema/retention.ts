@@ -5,7 +5,7 @@ export const TTL_COLUMNS: ReadonlyArray<readonly [table: string, column: string]
   ['events', 'timestamp'],
   ['calls', 'entry_ts'],
   ['call_exits', 'timestamp'],
-  ['state_changes', 'timestamp'],
+  ['state_buckets', 'bucket'],
 ];
 
 /** The retention a table's engine clause declares: days, or 0 when it has no TTL. */

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 import { eventsMigration } from './0001-events.migration';
 import { callsMigration } from './0002-calls.migration';
-import { stateChangesMigration } from './0003-state-changes.migration';
+import { stateBucketsMigration } from './0003-state-buckets.migration';
 
 /** Every migration this build ships, in order. Append; never edit one that was released. */
-export const MIGRATIONS: readonly Migration[] = [eventsMigration, callsMigration, stateChangesMigration];
+export const MIGRATIONS: readonly Migration[] = [eventsMigration, callsMigration, stateBucketsMigration];
