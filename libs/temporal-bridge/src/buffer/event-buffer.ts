@@ -1,0 +1,89 @@
+import type { TemporalEvent } from '@temporal-bridge/event-schema';
+
+interface StoredWaiter {
+  ticket: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The bridge's buffer: a bounded FIFO of validated events waiting to be
+ * stored. Every event gets a ticket (its position in the stream); a flush
+ * removes events only after storage accepted them, and "stored up to" only
+ * moves forward, so a caller can wait until its own events are durable.
+ */
+export class EventBuffer {
+  private events: TemporalEvent[] = [];
+  private nextTicket = 0;
+  private storedUpTo = 0;
+  private spaceWaiters: Array<() => void> = [];
+  private storedWaiters: StoredWaiter[] = [];
+  private aborted: Error | undefined;
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  /** The ticket the next event will get; waiting for it means "everything so far". */
+  get endTicket(): number {
+    return this.nextTicket;
+  }
+
+  /**
+   * Waits until `count` more events fit. A batch larger than the whole
+   * capacity is admitted into an empty buffer, so it cannot wait forever.
+   */
+  async reserve(count: number): Promise<void> {
+    while (this.events.length > 0 && this.events.length + count > this.capacity) {
+      if (this.aborted !== undefined) throw this.aborted;
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    }
+    if (this.aborted !== undefined) throw this.aborted;
+  }
+
+  /** Appends events; answers the ticket just past the last one. */
+  push(events: readonly TemporalEvent[]): number {
+    for (const event of events) this.events.push(event);
+    this.nextTicket += events.length;
+    return this.nextTicket;
+  }
+
+  /** The oldest `max` events, left in place until `commit`. */
+  peek(max: number): TemporalEvent[] {
+    return this.events.slice(0, max);
+  }
+
+  /** Storage accepted the oldest `count` events: release them and wake waiters. */
+  commit(count: number): void {
+    this.events.splice(0, count);
+    this.storedUpTo += count;
+    const ready = this.storedWaiters.filter((w) => w.ticket <= this.storedUpTo);
+    this.storedWaiters = this.storedWaiters.filter((w) => w.ticket > this.storedUpTo);
+    for (const waiter of ready) waiter.resolve();
+    const space = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const wake of space) wake();
+  }
+
+  /** Resolves once every event before `ticket` is stored. */
+  waitStored(ticket: number): Promise<void> {
+    if (ticket <= this.storedUpTo) return Promise.resolve();
+    return new Promise((resolve, reject) => this.storedWaiters.push({ ticket, resolve, reject }));
+  }
+
+  isStored(ticket: number): boolean {
+    return ticket <= this.storedUpTo;
+  }
+
+  /** Fails everyone still waiting (the bridge stopped with events unstored). */
+  abort(error: Error): void {
+    this.aborted = error;
+    for (const waiter of this.storedWaiters) waiter.reject(error);
+    this.storedWaiters = [];
+    const space = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const wake of space) wake();
+  }
+}

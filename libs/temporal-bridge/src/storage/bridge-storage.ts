@@ -1,0 +1,28 @@
+import type { TemporalEvent } from '@temporal-bridge/event-schema';
+import type {
+  EventPage,
+  ExecutionPath,
+  PageOptions,
+  QueryOptions,
+  RangeOptions,
+  StateOptions,
+  StateSnapshot,
+  StorageStats,
+} from '@temporal-bridge/temporal-storage';
+
+/**
+ * What the bridge needs from storage: TemporalStorage satisfies it. Kept as a
+ * port so the bridge depends on behaviour, not on a ClickHouse client.
+ */
+export interface BridgeStorage {
+  insertEvents(events: readonly TemporalEvent[]): Promise<void>;
+  getEventsInRange(from: bigint, to: bigint, options?: RangeOptions): Promise<EventPage>;
+  getEventsForAstNode(astNodeId: string, options?: PageOptions): Promise<EventPage>;
+  getEventsForCorrelation(correlationId: string, options?: PageOptions): Promise<EventPage>;
+  getActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions): Promise<string[]>;
+  reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;
+  traceExecutionPath(target: TemporalEvent | string, options?: QueryOptions): Promise<ExecutionPath | undefined>;
+  getStats(): Promise<StorageStats>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
