@@ -1,11 +1,10 @@
 import type { TemporalStorage } from '@temporal-bridge/temporal-storage';
 
-import { SyntheticDataset } from '../storage/dataset';
+import { loadDataset, SyntheticDataset } from '../storage';
 import type { QuerySample } from './route-cases';
 
-/** bench/storage's fleet, at a fixed start so the same data dir serves every run. */
+/** bench/storage's fleet (its default seed), at a fixed start so the same data dir serves every run. */
 const START_NS = BigInt(Date.UTC(2026, 0, 5, 9)) * 1_000_000n;
-const BATCH = 20_000;
 
 /**
  * Makes sure storage holds bench/storage's deterministic dataset of `events`
@@ -19,22 +18,19 @@ export async function ensureDataset(storage: TemporalStorage, events: number): P
     throw new Error(`the data dir holds ${total_events} events, not ${events}: delete it or set BENCH_DATA_DIR`);
   }
   const dataset = new SyntheticDataset({ events, startNs: START_NS });
-  const started = Date.now();
-  let loaded = 0;
-  // Two inserts in flight: one is encoded while ClickHouse writes the other.
-  let inFlight: Promise<void> = Promise.resolve();
-  for (const batch of dataset.batches(BATCH)) {
-    const previous = inFlight;
-    inFlight = storage.insertEvents(batch);
-    await previous;
-    loaded += batch.length;
-    if (loaded % 1_000_000 < BATCH) {
-      const rate = loaded / ((Date.now() - started) / 1000);
-      console.log(`  loaded ${loaded.toLocaleString('en')} events (${Math.round(rate).toLocaleString('en')}/s)`);
-    }
-  }
-  await inFlight;
-  console.log(`  loaded ${events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`  loading ${events.toLocaleString('en')} events with bench/storage's loader...`);
+  // bench/storage's own settings: 10k-event inserts, two in flight, generated 200k at a time.
+  const figures = await loadDataset(storage, dataset, {
+    batchSize: 10_000,
+    concurrency: 2,
+    chunkSize: 200_000,
+    onProgress: (loaded) => {
+      if (loaded % 1_000_000 === 0) console.log(`  ${loaded.toLocaleString('en')} events`);
+    },
+  });
+  console.log(
+    `  loaded in ${(figures.wallMs / 1000).toFixed(0)} s (inserting: ${(figures.insertMs / 1000).toFixed(0)} s)`,
+  );
 }
 
 /**

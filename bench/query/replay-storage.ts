@@ -1,25 +1,72 @@
 import type { QueryStorage } from '@temporal-bridge/query';
-import type { EventPage } from '@temporal-bridge/temporal-storage';
+
+type Primitive = Exclude<keyof QueryStorage, 'ping'>;
 
 /**
- * Answers getEventsForCorrelation from pages recorded on the real storage:
- * the HTTP layer serving real-sized answers with no ClickHouse behind it, to
- * show what the service itself can sustain apart from storage.
+ * Records what storage answered, keyed by primitive and arguments, so that a
+ * second run can serve the very same answers at once: the HTTP layer alone,
+ * with real-sized answers and no ClickHouse time, i.e. exactly what the
+ * service adds around a storage call.
  */
-export class ReplayStorage implements Pick<QueryStorage, 'getEventsForCorrelation' | 'ping'> {
-  private constructor(private readonly pages: ReadonlyMap<string, EventPage>) {}
+export class AnswerRecorder {
+  private readonly answers = new Map<string, unknown>();
 
-  static async record(storage: QueryStorage, correlationIds: string[], limit: number): Promise<ReplayStorage> {
-    const pages = new Map<string, EventPage>();
-    for (const id of correlationIds) pages.set(id, await storage.getEventsForCorrelation(id, { limit }));
-    return new ReplayStorage(pages);
+  /** `storage`, recording every answer it gives. */
+  recording(storage: QueryStorage): QueryStorage {
+    const record =
+      (name: Primitive) =>
+      async (...args: unknown[]): Promise<never> => {
+        const methods = storage as unknown as Record<Primitive, (...a: unknown[]) => Promise<unknown>>;
+        const answer = await methods[name](...args);
+        this.answers.set(keyOf(name, args), answer);
+        return answer as never;
+      };
+    return {
+      getEventsInRange: record('getEventsInRange'),
+      getEventsForAstNode: record('getEventsForAstNode'),
+      getEventsForCorrelation: record('getEventsForCorrelation'),
+      getActiveAstNodes: record('getActiveAstNodes'),
+      reconstructStateAt: record('reconstructStateAt'),
+      traceExecutionPath: record('traceExecutionPath'),
+      getStats: record('getStats'),
+      listBridgeReports: record('listBridgeReports'),
+      ping: () => storage.ping(),
+    };
   }
 
-  async getEventsForCorrelation(id: string): Promise<EventPage> {
-    const page = this.pages.get(id);
-    if (page === undefined) throw new Error(`no recorded page for ${id}`);
-    return page;
+  /** A storage answering only what was recorded, at once. */
+  replaying(): QueryStorage {
+    const answers = this.answers;
+    const answer =
+      (name: Primitive) =>
+      async (...args: unknown[]): Promise<never> => {
+        const key = keyOf(name, args);
+        if (!answers.has(key)) throw new Error(`nothing recorded for ${key}`);
+        return answers.get(key) as never;
+      };
+    return {
+      getEventsInRange: answer('getEventsInRange'),
+      getEventsForAstNode: answer('getEventsForAstNode'),
+      getEventsForCorrelation: answer('getEventsForCorrelation'),
+      getActiveAstNodes: answer('getActiveAstNodes'),
+      reconstructStateAt: answer('reconstructStateAt'),
+      traceExecutionPath: answer('traceExecutionPath'),
+      getStats: answer('getStats'),
+      listBridgeReports: answer('listBridgeReports'),
+      ping: async () => undefined,
+    };
   }
+}
 
-  async ping(): Promise<void> {}
+/**
+ * The same key for the raw call and the route's call of one question: the
+ * route passes a signal and spells absent options as undefined, the raw call
+ * does not; neither changes the answer.
+ */
+function keyOf(name: string, args: unknown[]): string {
+  const text = JSON.stringify([name, ...args], (key, value: unknown) => {
+    if (key === 'signal') return undefined;
+    return typeof value === 'bigint' ? value.toString() : value;
+  });
+  return text.replace(/,\{\}\]$/, ']');
 }

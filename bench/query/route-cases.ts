@@ -1,6 +1,6 @@
 import { DEFAULT_QUERY_LIMITS, type QueryStorage } from '@temporal-bridge/query';
 
-/** An event of the dataset that benchmark queries are drawn from. */
+/** An event of the dataset that benchmark questions are drawn from. */
 export interface QuerySample {
   event_id: string;
   timestamp: bigint;
@@ -19,53 +19,51 @@ export interface RouteCase {
   raw(storage: QueryStorage, sample: QuerySample): Promise<unknown>;
 }
 
-/** 100 ms of the fleet: about 140 events at 10M events over 2 hours. */
-const WINDOW_NS = 100_000_000n;
-/** The page sizes a UI asks for. */
-const RANGE_LIMIT = 1000;
-const NODE_LIMIT = 100;
+// The question shapes of bench/storage (primitives.ts), so its figures and
+// these raw columns measure the same queries: one-minute windows, pages of
+// 1000, whole-fleet state. Without a `limit` a route asks for DEFAULT_LIMIT.
+const MINUTE_NS = 60_000_000_000n;
+const PAGE = DEFAULT_QUERY_LIMITS.defaultLimit;
 
 const encode = encodeURIComponent;
 
 /** Every /v1 GET route, with the questions a Cinema UI asks of it. */
 export const routeCases: RouteCase[] = [
   {
-    route: 'GET /v1/events (100 ms window)',
-    applies: () => true,
-    path: (s) => `/v1/events?from=${s.timestamp}&to=${s.timestamp + WINDOW_NS}&limit=${RANGE_LIMIT}`,
-    raw: (storage, s) => storage.getEventsInRange(s.timestamp, s.timestamp + WINDOW_NS, { limit: RANGE_LIMIT }),
-  },
-  {
-    route: 'GET /v1/ast-nodes/{id}/events (limit 100)',
-    applies: (s) => s.ast_node_id !== undefined,
-    path: (s) => `/v1/ast-nodes/${encode(s.ast_node_id!)}/events?limit=${NODE_LIMIT}`,
-    raw: (storage, s) => storage.getEventsForAstNode(s.ast_node_id!, { limit: NODE_LIMIT }),
-  },
-  {
     route: 'GET /v1/correlations/{id}/events',
     applies: () => true,
     path: (s) => `/v1/correlations/${encode(s.correlation_id)}/events`,
-    // The limit the route passes when the request gives none (DEFAULT_LIMIT).
-    raw: (storage, s) =>
-      storage.getEventsForCorrelation(s.correlation_id, { limit: DEFAULT_QUERY_LIMITS.defaultLimit }),
+    raw: (storage, s) => storage.getEventsForCorrelation(s.correlation_id, { limit: PAGE }),
   },
   {
-    route: 'GET /v1/ast-nodes/active (100 ms window)',
+    route: 'GET /v1/ast-nodes/{id}/events',
+    applies: (s) => s.ast_node_id !== undefined,
+    path: (s) => `/v1/ast-nodes/${encode(s.ast_node_id!)}/events`,
+    raw: (storage, s) => storage.getEventsForAstNode(s.ast_node_id!, { limit: PAGE }),
+  },
+  {
+    route: 'GET /v1/events (1 min, limit 1000)',
     applies: () => true,
-    path: (s) => `/v1/ast-nodes/active?from=${s.timestamp}&to=${s.timestamp + WINDOW_NS}`,
-    raw: (storage, s) => storage.getActiveAstNodes(s.timestamp, s.timestamp + WINDOW_NS),
+    path: (s) => `/v1/events?from=${s.timestamp}&to=${s.timestamp + MINUTE_NS}&limit=${PAGE}`,
+    raw: (storage, s) => storage.getEventsInRange(s.timestamp, s.timestamp + MINUTE_NS, { limit: PAGE }),
+  },
+  {
+    route: 'GET /v1/ast-nodes/active (1 min)',
+    applies: () => true,
+    path: (s) => `/v1/ast-nodes/active?from=${s.timestamp}&to=${s.timestamp + MINUTE_NS}`,
+    raw: (storage, s) => storage.getActiveAstNodes(s.timestamp, s.timestamp + MINUTE_NS),
+  },
+  {
+    route: 'GET /v1/state (at)',
+    applies: () => true,
+    path: (s) => `/v1/state?at=${s.timestamp}`,
+    raw: (storage, s) => storage.reconstructStateAt(s.timestamp),
   },
   {
     route: 'GET /v1/state (at, trace_id)',
     applies: (s) => s.trace_id !== undefined,
     path: (s) => `/v1/state?at=${s.timestamp}&trace_id=${encode(s.trace_id!)}`,
     raw: (storage, s) => storage.reconstructStateAt(s.timestamp, { trace_id: s.trace_id }),
-  },
-  {
-    route: 'GET /v1/state (at, service)',
-    applies: (s) => s.service !== undefined,
-    path: (s) => `/v1/state?at=${s.timestamp}&service=${encode(s.service!)}`,
-    raw: (storage, s) => storage.reconstructStateAt(s.timestamp, { service: s.service }),
   },
   {
     route: 'GET /v1/events/{event_id}/path',

@@ -130,6 +130,16 @@ const badInputs: Array<[string, string, string, number, string, RegExp]> = [
   ['query string of separators only', 'GET', '/v1/correlations/c/events?&&&', 200, '', /.*/],
   ['missing instant', 'GET', '/v1/state?service=a', 400, 'invalid_parameter', /^at: is required$/],
   [
+    'bracket syntax',
+    'GET',
+    '/v1/state?at[]=1',
+    400,
+    'invalid_parameter',
+    /^at: is required; unknown query parameter "at\[\]" \(this route accepts: at, service, trace_id\)$/,
+  ],
+  ['matrix-style parameters', 'GET', '/v1/state?at=1;x=2', 400, 'invalid_parameter', /^at: must be .*got "1;x=2"$/],
+  ['overlong UTF-8 in the path', 'GET', '/v1/correlations/%C0%AF/events', 400, 'invalid_url', /not valid/],
+  [
     'service too long',
     'GET',
     `/v1/state?at=${from}&service=${long}`,
@@ -231,6 +241,16 @@ describe('bad input gets a 4xx JSON error naming the problem', () => {
     if (status === 200) return;
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(answer.body).toEqual({ error: code, message: expect.stringMatching(message) as unknown });
+  });
+
+  it('answers HEAD like GET, without a body', async () => {
+    const bad = await api.call('/v1/state?at=bad', { method: 'HEAD' });
+    expect([bad.status, bad.headers['content-type'], bad.text]).toEqual([
+      400,
+      expect.stringMatching(/^application\/json/) as unknown,
+      '',
+    ]);
+    expect((await api.call(`/v1/state?at=${from}`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('answers a wrong method with the allowed ones', async () => {

@@ -60,7 +60,8 @@ export async function startQueryApi(
       });
       const text = await response.body.text();
       let body: unknown = text;
-      if (String(response.headers['content-type'] ?? '').includes('application/json')) body = JSON.parse(text);
+      if (text !== '' && String(response.headers['content-type'] ?? '').includes('application/json'))
+        body = JSON.parse(text);
       return { status: response.statusCode, headers: response.headers, body, text };
     },
     close: () => app.close(),
