@@ -91,7 +91,7 @@ export default tseslint.config(
   {
     // The testing lib is for specs only; production code must not import it.
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/testing/**', 'bench/**'],
+    ignores: ['**/*.spec.ts', '**/test-support/**', '**/__fixtures__/**', 'libs/testing/**', 'bench/**'],
     rules: {
       'no-restricted-imports': [
         'error',

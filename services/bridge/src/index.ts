@@ -1,2 +1,5 @@
-// Public entry of this project; filled in by its own issue.
-export {};
+export { BridgeAppModule, bridgeOptions, storageOptions } from './app/bridge-app.module';
+export { createBridgeApp } from './app/create-bridge-app';
+export { bridgeEnvSchema, loadBridgeConfig } from './config/bridge.config';
+export type { BridgeConfig } from './config/bridge.config';
+export { DLQ_HEADERS } from './ingest/dead-letter.producer';

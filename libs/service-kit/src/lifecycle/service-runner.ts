@@ -12,7 +12,7 @@ export interface FastifyAppOptions {
   bodyLimit?: number;
 }
 
-/** A NestJS application on Fastify with JSON logs and shutdown hooks enabled. */
+/** A NestJS application on Fastify with JSON logs; app.close() runs the shutdown hooks. */
 export async function createFastifyApp(
   module: Type<unknown>,
   options: FastifyAppOptions,
@@ -21,8 +21,11 @@ export async function createFastifyApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoLoggerService(options.logger),
     bufferLogs: false,
+    // Throw instead of exiting: runService decides how a failed start ends.
+    abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): runService owns the signals (Nest's hooks
+  // would re-raise SIGTERM after closing and turn a clean exit into 143).
   return app;
 }
 

@@ -15,8 +15,8 @@ const events = (count: number, from = 0): TemporalEvent[] =>
 describe('EventBuffer', () => {
   it('hands out tickets and resolves waiters only when their events are committed', async () => {
     const buffer = new EventBuffer(100);
-    const t1 = buffer.push(events(3));
-    const t2 = buffer.push(events(2, 3));
+    const t1 = await buffer.pushWhenRoom(events(3));
+    const t2 = await buffer.pushWhenRoom(events(2, 3));
     expect([t1, t2, buffer.size]).toEqual([3, 5, 5]);
     const order: string[] = [];
     const w1 = buffer.waitStored(t1).then(() => order.push('first'));
@@ -33,11 +33,25 @@ describe('EventBuffer', () => {
     expect(order).toEqual(['first', 'second']);
   });
 
+  it('never lets concurrent producers overshoot the bound together', async () => {
+    const buffer = new EventBuffer(10);
+    await buffer.pushWhenRoom(events(1));
+    const pushes = [1, 2, 3].map((i) => buffer.pushWhenRoom(events(6, i * 10)));
+    await new Promise((r) => setImmediate(r));
+    expect(buffer.size).toBe(7); // 1 + the first 6; the others wait
+    buffer.commit(7);
+    await new Promise((r) => setImmediate(r));
+    expect(buffer.size).toBe(6); // both woke, only one fit
+    buffer.commit(6);
+    await Promise.all(pushes);
+    expect(buffer.size).toBe(6);
+  });
+
   it('makes producers wait while full, and lets them in as space frees', async () => {
     const buffer = new EventBuffer(3);
-    buffer.push(events(3));
+    await buffer.pushWhenRoom(events(3));
     let admitted = false;
-    const waiting = buffer.reserve(1).then(() => (admitted = true));
+    const waiting = buffer.pushWhenRoom(events(1)).then(() => (admitted = true));
     await new Promise((r) => setImmediate(r));
     expect(admitted).toBe(false);
     buffer.commit(1);
@@ -47,14 +61,14 @@ describe('EventBuffer', () => {
 
   it('admits a batch larger than the capacity into an empty buffer rather than deadlock', async () => {
     const buffer = new EventBuffer(3);
-    await expect(buffer.reserve(10)).resolves.toBeUndefined();
+    await expect(buffer.pushWhenRoom(events(10))).resolves.toBe(10);
   });
 
   it('fails waiters when aborted', async () => {
     const buffer = new EventBuffer(1);
-    const ticket = buffer.push(events(1));
+    const ticket = await buffer.pushWhenRoom(events(1));
     const stored = buffer.waitStored(ticket);
-    const space = buffer.reserve(1);
+    const space = buffer.pushWhenRoom(events(1));
     buffer.abort(new Error('stopped'));
     await expect(stored).rejects.toThrow('stopped');
     await expect(space).rejects.toThrow('stopped');

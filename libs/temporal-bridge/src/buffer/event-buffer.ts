@@ -32,19 +32,18 @@ export class EventBuffer {
   }
 
   /**
-   * Waits until `count` more events fit. A batch larger than the whole
-   * capacity is admitted into an empty buffer, so it cannot wait forever.
+   * Appends events once they fit, and answers the ticket just past the last
+   * one. The check and the append happen in the same tick, so concurrent
+   * producers can never overshoot the bound together. A batch larger than
+   * the whole capacity is admitted into an empty buffer, so it cannot wait
+   * forever: the bound is max(capacity, largest batch).
    */
-  async reserve(count: number): Promise<void> {
-    while (this.events.length > 0 && this.events.length + count > this.capacity) {
+  async pushWhenRoom(events: readonly TemporalEvent[]): Promise<number> {
+    while (this.events.length > 0 && this.events.length + events.length > this.capacity) {
       if (this.aborted !== undefined) throw this.aborted;
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
     if (this.aborted !== undefined) throw this.aborted;
-  }
-
-  /** Appends events; answers the ticket just past the last one. */
-  push(events: readonly TemporalEvent[]): number {
     for (const event of events) this.events.push(event);
     this.nextTicket += events.length;
     return this.nextTicket;

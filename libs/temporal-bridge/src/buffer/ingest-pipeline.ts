@@ -124,8 +124,7 @@ export class IngestPipeline {
       // Storage cannot keep up (or is down): make producers wait instead of growing memory.
       this.flusher.requestAll();
     }
-    await this.buffer.reserve(events.length);
-    const ticket = this.buffer.push(events);
+    const ticket = await this.buffer.pushWhenRoom(events);
     this.eventsProcessed += events.length;
     this.flusher.onPush();
     return ticket;

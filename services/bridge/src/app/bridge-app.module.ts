@@ -1,0 +1,72 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { HealthModule, MetricsModule } from '@temporal-bridge/service-kit';
+import { TemporalBridgeModule, type TemporalBridgeOptions } from '@temporal-bridge/temporal-bridge';
+import type { TemporalStorageOptions } from '@temporal-bridge/temporal-storage';
+import type { Logger } from 'pino';
+
+import type { BridgeConfig } from '../config/bridge.config';
+import { KafkaIngestConsumer } from '../ingest/kafka-ingest.consumer';
+import { BridgeMetrics } from '../metrics/bridge-metrics';
+import { BRIDGE_CONFIG, BRIDGE_LOGGER } from './tokens';
+
+@Global()
+@Module({ providers: [BridgeMetrics], exports: [BridgeMetrics] })
+class BridgeMetricsModule {}
+
+/** Storage as configured: a ClickHouse server, or an embedded data directory. */
+export function storageOptions(config: BridgeConfig): TemporalStorageOptions {
+  const clickhouse: TemporalStorageOptions['clickhouse'] =
+    config.CLICKHOUSE_URL !== undefined
+      ? {
+          kind: 'server',
+          url: config.CLICKHOUSE_URL,
+          username: config.CLICKHOUSE_USER,
+          password: config.CLICKHOUSE_PASSWORD,
+        }
+      : { kind: 'embedded', dataDir: config.CLICKHOUSE_DATA_DIR ?? '' };
+  return { clickhouse, database: config.CLICKHOUSE_DATABASE, retentionDays: config.RETENTION_DAYS };
+}
+
+export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics): TemporalBridgeOptions {
+  return {
+    temporalStorage: storageOptions(config),
+    correlationCache: {
+      redis: config.REDIS_URL,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      ttlSeconds: config.CORRELATION_TTL_SECONDS,
+    },
+    bufferSize: config.BUFFER_SIZE,
+    flushIntervalMs: config.FLUSH_INTERVAL_MS,
+    maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
+    maxDataBytes: config.MAX_EVENT_DATA_BYTES,
+    stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    observer: metrics.observer,
+  };
+}
+
+/**
+ * The bridge service: Kafka consumer -> TemporalBridge (Redis correlation,
+ * ClickHouse storage), with /healthz, /readyz and /metrics on HTTP.
+ */
+@Module({})
+export class BridgeAppModule {
+  static forRoot(config: BridgeConfig, logger: Logger): DynamicModule {
+    return {
+      module: BridgeAppModule,
+      imports: [
+        HealthModule.forRoot(),
+        MetricsModule.forRoot({ prefix: 'tb_bridge_' }),
+        BridgeMetricsModule,
+        TemporalBridgeModule.forRootAsync({
+          inject: [BridgeMetrics],
+          useFactory: (metrics: BridgeMetrics) => bridgeOptions(config, metrics),
+        }),
+      ],
+      providers: [
+        { provide: BRIDGE_CONFIG, useValue: config },
+        { provide: BRIDGE_LOGGER, useValue: logger },
+        KafkaIngestConsumer,
+      ],
+    };
+  }
+}

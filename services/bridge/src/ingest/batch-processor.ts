@@ -1,0 +1,69 @@
+import type { TemporalBridge } from '@temporal-bridge/temporal-bridge';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+
+import type { BridgeMetrics } from '../metrics/bridge-metrics';
+import type { DeadLetterProducer } from './dead-letter.producer';
+import { keepAlive } from './keep-alive';
+
+/**
+ * One Kafka batch (one partition) through the bridge, with the delivery
+ * guarantee of ARCHITECTURE.md: the offset is committed only after every
+ * valid event of the batch is durably in ClickHouse and every invalid one is
+ * acknowledged by the dead-letter topic. Nothing is committed otherwise, so a
+ * crash anywhere replays the batch; replays duplicate nothing because events
+ * without an event_id get a deterministic one (`kafka:topic/partition/offset`)
+ * and a missing timestamp becomes the message's own timestamp.
+ */
+export class BatchProcessor {
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly bridge: TemporalBridge,
+    private readonly deadLetters: DeadLetterProducer,
+    private readonly metrics: BridgeMetrics,
+    private readonly heartbeatIntervalMs: number,
+  ) {}
+
+  /** Set at shutdown's deadline: batches still waiting give up, uncommitted. */
+  private readonly giveUp = new AbortController();
+
+  abortWaiting(): void {
+    this.giveUp.abort(new Error('shutting down: batch left uncommitted, it will be consumed again'));
+  }
+
+  async process(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition, messages } = batch;
+    if (messages.length === 0) return;
+    const alive = <T>(work: Promise<T>): Promise<T> =>
+      keepAlive(work, () => payload.heartbeat(), this.heartbeatIntervalMs, this.giveUp.signal);
+    this.metrics.consumed.inc(messages.length);
+
+    const result = await alive(
+      this.bridge.submit(
+        messages.map((m) => m.value),
+        {
+          raw: true,
+          fallbackEventId: (i) => `kafka:${topic}/${partition}/${messages[i]!.offset}`,
+          receivedAt: (i) => BigInt(messages[i]!.timestamp) * 1_000_000n,
+        },
+      ),
+    );
+    if (result.rejected.length > 0) {
+      await alive(
+        this.deadLetters.send(
+          result.rejected.map(({ index, problems }) => ({ topic, partition, message: messages[index]!, problems })),
+        ),
+      );
+      this.metrics.deadLettered.inc(result.rejected.length);
+    }
+    await alive(this.bridge.waitUntilStored(result.ticket));
+
+    // The partition moved to another member meanwhile: it re-reads from the
+    // last commit. Committing now could fail or fight with the new owner.
+    if (!payload.isRunning() || payload.isStale()) return;
+    const last = messages[messages.length - 1]!.offset;
+    payload.resolveOffset(last);
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    this.metrics.consumerLag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
+  }
+}
