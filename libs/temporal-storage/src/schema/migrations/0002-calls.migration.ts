@@ -37,34 +37,22 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMMDD(fromUnixTimestamp64Nano(entry_ts, 'UTC'))
 ORDER BY (entry_ts, correlation_id)
 SETTINGS index_granularity = 1024, ttl_only_drop_parts = 1, materialize_ttl_recalculate_only = 1`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.calls_from_entries TO {db}.calls AS
+    // One view for both rows of a call: each view writes its own part per insert, and parts are what cost.
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.calls_from_events TO {db}.calls AS
+WITH event_type = 'function_entry' AS is_entry
 SELECT
-    timestamp AS entry_ts,
+    if(is_entry, timestamp, timestamp - assumeNotNull(duration_ns)) AS entry_ts,
     correlation_id,
-    toInt64(9223372036854775807) AS exit_ts,
-    event_id AS entry_event_id,
-    toString(ast_node_id) AS ast_node_id,
+    if(is_entry, toInt64(9223372036854775807), timestamp) AS exit_ts,
+    if(is_entry, event_id, '') AS entry_event_id,
+    if(is_entry, toString(ast_node_id), '') AS ast_node_id,
     parent_id,
     trace_id,
     toString(service) AS service,
-    JSONExtractString(data, 'function') AS function,
-    JSONExtractString(data, 'module') AS module
+    if(is_entry, JSONExtractString(data, 'function'), '') AS function,
+    if(is_entry, JSONExtractString(data, 'module'), '') AS module
 FROM {db}.events
-WHERE event_type = 'function_entry'`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.calls_from_exits TO {db}.calls AS
-SELECT
-    timestamp - assumeNotNull(duration_ns) AS entry_ts,
-    correlation_id,
-    timestamp AS exit_ts,
-    '' AS entry_event_id,
-    '' AS ast_node_id,
-    parent_id,
-    trace_id,
-    toString(service) AS service,
-    '' AS function,
-    '' AS module
-FROM {db}.events
-WHERE event_type = 'function_exit' AND duration_ns IS NOT NULL`,
+WHERE event_type = 'function_entry' OR (event_type = 'function_exit' AND duration_ns IS NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS {db}.call_exits
 (
     correlation_id String,
