@@ -30,10 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const error = this.toApiError(exception, request);
-    if (error.status === 499) {
-      this.logger.debug(`${request.method} ${request.url}: client closed the connection`);
-      return;
-    }
+    if (error.status === 499) this.logger.debug(`${request.method} ${request.url}: client closed the connection`);
     if (error.status >= 500) this.log(error, exception, request);
     if (reply.sent || reply.raw.destroyed) return;
     void reply.status(error.status).headers(error.headers).send(error.body());
