@@ -62,13 +62,19 @@ async function main(): Promise<void> {
       // Recent, so that the 30-day retention keeps everything; ends before now.
       const startNs = BigInt(Date.now()) * 1_000_000n - 3n * HOUR_NS;
       const dataset = new SyntheticDataset({ events: EVENTS, seed: SEED, startNs });
-      console.log(`loading ${EVENTS.toLocaleString('en-US')} events (seed ${SEED})...`);
-      load = await loadDataset(storage, dataset, {
-        batchSize: env('BENCH_BATCH', 10_000),
+      const loadOptions = {
+        batchSize: env('BENCH_BATCH', 50_000),
         concurrency: env('BENCH_CONCURRENCY', 2),
-        chunkSize: env('BENCH_CHUNK', 200_000),
+        chunkSize: env('BENCH_CHUNK', 500_000),
+      };
+      console.log(
+        `loading ${EVENTS.toLocaleString('en-US')} events (seed ${SEED}), insertEvents of ${loadOptions.batchSize} events, ` +
+          `${loadOptions.concurrency} at a time...`,
+      );
+      load = await loadDataset(storage, dataset, {
+        ...loadOptions,
         onProgress: (loaded, insertMs) => {
-          if (loaded % 1_000_000 < env('BENCH_CHUNK', 200_000)) {
+          if (loaded % 1_000_000 < loadOptions.chunkSize) {
             console.log(
               `  ${loaded.toLocaleString('en-US')} events, ${Math.round(loaded / (insertMs / 1000)).toLocaleString('en-US')} events/s`,
             );

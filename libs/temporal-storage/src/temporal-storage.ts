@@ -132,6 +132,7 @@ export class TemporalStorage {
       fingerprint: queryFingerprint('ast_node', id),
       where: 'ast_node_id = {ast_node_id:String}',
       params: { ast_node_id: id },
+      useProjection: true,
       limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
       cursor: opts.cursor,
       signal: opts.signal,

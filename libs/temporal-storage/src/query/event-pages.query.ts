@@ -15,6 +15,8 @@ export interface PageRequest {
   limit: number;
   cursor?: string;
   signal?: AbortSignal;
+  /** Let ClickHouse read the by_ast_node projection (off for every other query: weighing it is costly). */
+  useProjection?: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ FROM ${ctx.db}.events
 WHERE (${request.where})${after}
 ORDER BY timestamp, seq, event_id
 LIMIT 1 BY event_id
-LIMIT {page_rows:UInt32}`,
+LIMIT {page_rows:UInt32}${request.useProjection === true ? '\nSETTINGS optimize_use_projections = 1' : ''}`,
     params,
     signal: request.signal,
     what: request.what,
