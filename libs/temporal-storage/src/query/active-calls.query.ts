@@ -13,106 +13,142 @@ export interface OpenCallsRequest {
   traceId?: string;
 }
 
+/** A candidate as selected; aggregates are aliased apart from the columns, which WHERE would otherwise read. */
+interface CandidateRow {
+  entry_ts: string;
+  correlation_id: string;
+  /** 1 when no exit was paired with the entry in `calls`: the exit, if any, must be looked up. */
+  unpaired: number;
+  entry_id: string;
+  node: string;
+  parent: string;
+  trace: string;
+  svc: string;
+  fn: string;
+  mod: string;
+}
+
 /**
- * SQL (and its parameters) for the calls open at an instant: entered at or
- * before `enteredBy`, with no function_exit of their own correlation_id at
- * or before `closedBy`.
- *
- * Candidates come from `calls`, pruned by its key (entry time) and the
- * minmax index on exit_ts. A candidate whose exit row has not met it (in an
- * unmerged part, without duration_ns, out of order) still reads as open:
- * those, and only those, are checked against `call_exits` by correlation_id,
- * so an exit closes exactly its own call and never depends on merges.
+ * One page of candidate calls from `calls`, in entry order: entered by
+ * `enteredBy`, and either paired with an exit after `closedBy` or not paired
+ * at all. The key (entry time) and the minmax index on exit_ts keep the read
+ * to granules holding calls that straddle the instant.
  */
-export function openCallsSql(
+async function candidatePage(
   ctx: QueryContext,
   request: OpenCallsRequest,
-): { sql: string; params: Record<string, unknown> } {
+  after: CandidateRow | undefined,
+  rows: number,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<CandidateRow[]> {
   const filters: string[] = [];
-  const params: Record<string, unknown> = { entered_by: request.enteredBy, closed_by: request.closedBy };
+  const params: Record<string, unknown> = { entered_by: request.enteredBy, closed_by: request.closedBy, rows };
   if (request.service !== undefined) {
-    filters.push('service = {call_service:String}');
+    filters.push(' AND service = {call_service:String}');
     params['call_service'] = request.service;
   }
   if (request.traceId !== undefined) {
-    filters.push('trace_id = {call_trace_id:String}');
+    filters.push(' AND trace_id = {call_trace_id:String}');
     params['call_trace_id'] = request.traceId;
   }
-  const sql = `WITH candidates AS
-(
-    SELECT
-        entry_ts,
-        correlation_id,
-        min(exit_ts) AS closed_at,
-        max(entry_event_id) AS entry_id,
-        max(ast_node_id) AS node,
-        max(parent_id) AS parent,
-        max(trace_id) AS trace,
-        max(service) AS svc,
-        max(function) AS fn,
-        max(module) AS mod
-    FROM ${ctx.db}.calls
-    WHERE entry_ts <= {entered_by:Int64} AND exit_ts > {closed_by:Int64}${filters.map((f) => ` AND ${f}`).join('')}
-    GROUP BY entry_ts, correlation_id
-    HAVING entry_id != ''
-)
-SELECT entry_ts, correlation_id, entry_id AS entry_event_id, node AS ast_node_id, parent AS parent_id,
-    trace AS trace_id, svc AS service, fn AS function, mod AS module
-FROM candidates
-WHERE closed_at != ${OPEN}
-   OR correlation_id NOT IN
-   (
-       SELECT correlation_id
-       FROM ${ctx.db}.call_exits
-       WHERE correlation_id IN (SELECT correlation_id FROM candidates WHERE closed_at = ${OPEN})
-         AND timestamp <= {closed_by:Int64}
-   )
+  if (after !== undefined) {
+    filters.push(' AND (entry_ts, correlation_id) > ({after_ts:Int64}, {after_id:String})');
+    Object.assign(params, { after_ts: after.entry_ts, after_id: after.correlation_id });
+  }
+  return ctx.gateway.select<CandidateRow>({
+    sql: `SELECT
+    entry_ts,
+    correlation_id,
+    min(exit_ts) = ${OPEN} AS unpaired,
+    max(entry_event_id) AS entry_id,
+    max(ast_node_id) AS node,
+    max(parent_id) AS parent,
+    max(trace_id) AS trace,
+    max(service) AS svc,
+    max(function) AS fn,
+    max(module) AS mod
+FROM ${ctx.db}.calls
+WHERE entry_ts <= {entered_by:Int64} AND exit_ts > {closed_by:Int64}${filters.join('')}
+GROUP BY entry_ts, correlation_id
+HAVING entry_id != ''
 ORDER BY entry_ts, correlation_id
-LIMIT 1 BY correlation_id`;
-  return { sql, params };
+LIMIT {rows:UInt32}`,
+    params,
+    signal,
+    what,
+  });
 }
 
-interface OpenCallRow {
-  entry_ts: string;
-  correlation_id: string;
-  entry_event_id: string;
-  ast_node_id: string;
-  parent_id: string;
-  trace_id: string;
-  service: string;
-  function: string;
-  module: string;
+/**
+ * Of these correlation ids, those with a function_exit at or before
+ * `closedBy`, looked up by correlation_id in `call_exits`: an exit closes its
+ * own call only, whatever its duration_ns or arrival order.
+ */
+async function exitedAmong(
+  ctx: QueryContext,
+  correlationIds: readonly string[],
+  closedBy: bigint,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<Set<string>> {
+  if (correlationIds.length === 0) return new Set();
+  const rows = await ctx.gateway.select<{ correlation_id: string }>({
+    sql: `SELECT DISTINCT correlation_id
+FROM ${ctx.db}.call_exits
+WHERE correlation_id IN {ids:Array(String)} AND timestamp <= {closed_by:Int64}`,
+    params: { ids: correlationIds, closed_by: closedBy },
+    signal,
+    what,
+  });
+  return new Set(rows.map((row) => row.correlation_id));
 }
 
-/** The open calls, ordered by entry time; at most `limit` (+ whether more exist). */
+/**
+ * The calls open at an instant: entered at or before `enteredBy`, with no
+ * function_exit of their own correlation_id at or before `closedBy`. In
+ * entry order, at most `limit` (and whether more exist). Candidates come in
+ * pages; only those without a paired exit are checked against call_exits,
+ * so the answer never depends on merges having run.
+ */
 export async function readOpenCalls(
   ctx: QueryContext,
   request: OpenCallsRequest,
   limit: number,
   signal: AbortSignal | undefined,
   what: string,
+  pageRows = limit + 1,
 ): Promise<{ calls: ActiveCall[]; truncated: boolean }> {
-  const { sql, params } = openCallsSql(ctx, request);
-  const rows = await ctx.gateway.select<OpenCallRow>({
-    sql: `${sql}\nLIMIT {call_rows:UInt32}`,
-    params: { ...params, call_rows: limit + 1 },
-    signal,
-    what,
-  });
-  return { calls: rows.slice(0, limit).map(rowToActiveCall), truncated: rows.length > limit };
+  const calls: ActiveCall[] = [];
+  const seen = new Set<string>();
+  let after: CandidateRow | undefined;
+  for (;;) {
+    const page = await candidatePage(ctx, request, after, pageRows, signal, what);
+    const unpaired = page.filter((row) => row.unpaired === 1).map((row) => row.correlation_id);
+    const exited = await exitedAmong(ctx, unpaired, request.closedBy, signal, what);
+    for (const row of page) {
+      // One call per correlation_id: a second entry row (a replay with another timestamp) is the same call.
+      if (exited.has(row.correlation_id) || seen.has(row.correlation_id)) continue;
+      seen.add(row.correlation_id);
+      calls.push(toActiveCall(row));
+    }
+    if (calls.length > limit) return { calls: calls.slice(0, limit), truncated: true };
+    if (page.length < pageRows) return { calls, truncated: false };
+    after = page.at(-1);
+  }
 }
 
-function rowToActiveCall(row: OpenCallRow): ActiveCall {
+function toActiveCall(row: CandidateRow): ActiveCall {
   const call: ActiveCall = {
     correlation_id: row.correlation_id,
-    entry_event_id: row.entry_event_id,
+    entry_event_id: row.entry_id,
     entry_timestamp: BigInt(row.entry_ts),
   };
-  if (row.ast_node_id !== '') call.ast_node_id = row.ast_node_id;
-  if (row.parent_id !== '') call.parent_id = row.parent_id;
-  if (row.trace_id !== '') call.trace_id = row.trace_id;
-  if (row.service !== '') call.service = row.service;
-  if (row.function !== '') call.function = row.function;
-  if (row.module !== '') call.module = row.module;
+  if (row.node !== '') call.ast_node_id = row.node;
+  if (row.parent !== '') call.parent_id = row.parent;
+  if (row.trace !== '') call.trace_id = row.trace;
+  if (row.svc !== '') call.service = row.svc;
+  if (row.fn !== '') call.function = row.fn;
+  if (row.mod !== '') call.module = row.mod;
   return call;
 }

@@ -1,13 +1,16 @@
-import { openCallsSql } from './active-calls.query';
+import { readOpenCalls } from './active-calls.query';
 import type { QueryContext } from './query-context';
+
+/** Open calls read per page when collecting their nodes. */
+const OPEN_CALLS_PAGE = 10_000;
 
 /**
  * AST nodes active in [from, to]: those with an event in the window, plus
  * the nodes of calls that overlap it. A call entered inside the window has
  * its function_entry (and so its node) in the window already; the others
- * are the calls entered before `from` and not exited before `from`, found
- * by the open-calls query at instant from - 1 (timestamps are integers).
- * A call's node is its function_entry's ast_node_id.
+ * are the calls entered before `from` and not exited before `from`: the
+ * calls open at instant from - 1 (timestamps are integers). A call's node is
+ * its function_entry's ast_node_id. The two halves run in parallel.
  */
 export async function readActiveAstNodes(
   ctx: QueryContext,
@@ -15,21 +18,37 @@ export async function readActiveAstNodes(
   to: bigint,
   signal: AbortSignal | undefined,
 ): Promise<string[]> {
-  const open = openCallsSql(ctx, { enteredBy: from - 1n, closedBy: from - 1n });
-  const rows = await ctx.gateway.select<{ node: string }>({
-    sql: `SELECT node
-FROM
-(
-    SELECT DISTINCT toString(ast_node_id) AS node
-    FROM ${ctx.db}.events
-    WHERE timestamp >= {from:Int64} AND timestamp <= {to:Int64} AND ast_node_id != ''
-    UNION DISTINCT
-    SELECT ast_node_id AS node FROM (${open.sql}) WHERE ast_node_id != ''
-)
-ORDER BY node`,
-    params: { ...open.params, from, to },
+  const what = 'getActiveAstNodes';
+  const [inWindow, open] = await Promise.all([
+    ctx.gateway.select<{ node: string }>({
+      sql: `SELECT DISTINCT toString(ast_node_id) AS node
+FROM ${ctx.db}.events
+WHERE timestamp >= {from:Int64} AND timestamp <= {to:Int64} AND ast_node_id != ''`,
+      params: { from, to },
+      signal,
+      what,
+    }),
+    openCallNodes(ctx, from - 1n, signal, what),
+  ]);
+  const nodes = new Set(inWindow.map((row) => row.node));
+  for (const node of open) nodes.add(node);
+  // Byte order, as ClickHouse sorts strings (UTF-8 bytes, not UTF-16 units).
+  return [...nodes].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+async function openCallNodes(
+  ctx: QueryContext,
+  instant: bigint,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<string[]> {
+  const { calls } = await readOpenCalls(
+    ctx,
+    { enteredBy: instant, closedBy: instant },
+    Number.MAX_SAFE_INTEGER - 1,
     signal,
-    what: 'getActiveAstNodes',
-  });
-  return rows.map((row) => row.node);
+    what,
+    OPEN_CALLS_PAGE,
+  );
+  return calls.flatMap((call) => (call.ast_node_id === undefined ? [] : [call.ast_node_id]));
 }

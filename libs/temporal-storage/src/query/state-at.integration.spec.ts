@@ -177,6 +177,25 @@ describe('reconstructStateAt', () => {
     expect(await storage.reconstructStateAt(BASE_NS + 9n)).toEqual({ at: BASE_NS + 9n, state: {}, active_calls: [] });
   });
 
+  it('reads further candidates when closed ones fill a page, so the cap counts open calls only', async () => {
+    storage = await openTestStorage(clickhouse, { maxResultRows: 2 });
+    const unpairedExit = (id: string, entry: number, exit: number) => {
+      const [entryEvent, exitEvent] = call(id, entry, exit);
+      const { duration_ns: _duration, ...withoutDuration } = exitEvent!;
+      return [entryEvent!, withoutDuration];
+    };
+    await storage.insertEvents([
+      ...unpairedExit('closed-1', 1, 5),
+      ...unpairedExit('closed-2', 2, 6),
+      ...unpairedExit('closed-3', 3, 7),
+      ...call('open-1', 4, null),
+      ...call('open-2', 8, null),
+    ]);
+    const snapshot = await storage.reconstructStateAt(BASE_NS + 10n);
+    expect(snapshot.active_calls.map((c) => c.correlation_id)).toEqual(['open-1', 'open-2']);
+    expect(snapshot.active_calls_truncated).toBeUndefined();
+  });
+
   it('caps the open calls at maxResultRows and says so', async () => {
     storage = await openTestStorage(clickhouse, { maxResultRows: 2 });
     await storage.insertEvents([...call('a', 1, null), ...call('b', 2, null), ...call('c', 3, null)]);

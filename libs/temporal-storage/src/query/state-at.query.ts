@@ -1,6 +1,6 @@
 import type { JsonValue } from '@temporal-bridge/event-schema';
 
-import { STATE_BUCKET_NS } from '../schema/migrations/0003-state-buckets.migration';
+import { changeKeySql, changeValueSql, STATE_BUCKET_NS } from '../schema/migrations/0003-state-buckets.migration';
 import type { QueryContext } from './query-context';
 
 export interface StateRequest {
@@ -12,9 +12,9 @@ export interface StateRequest {
 /** Which object of `data` holds the keys each event type sets. */
 const KEYS_OF = "if(event_type = 'state_change', 'state', 'variables')";
 
-/** The changes of the events matching `where`, as (key, latest tuple) rows. */
+/** The changes of the events matching `where`, as (key, latest) rows shaped like state_buckets'. */
 function rawChanges(ctx: QueryContext, where: string): string {
-  return `SELECT kv.1 AS key, (timestamp, seq, event_id, kv.2) AS latest
+  return `SELECT kv.1 AS key, ${changeKeySql('kv.2')} AS latest
     FROM ${ctx.db}.events
     ARRAY JOIN JSONExtractKeysAndValuesRaw(data, ${KEYS_OF}) AS kv
     WHERE event_type IN ('state_change', 'variable_snapshot') AND ${where}`;
@@ -37,8 +37,8 @@ export function bucketBounds(at: bigint): { day: bigint; hour: bigint; tenMinute
 
 /**
  * The latest value of every key set at or before `at`: the max of the
- * (timestamp, seq, event_id, value) tuples, i.e. the later change in result
- * order wins a tie. Without a trace filter: the state_buckets covering
+ * change strings (changeKeySql), i.e. the later change in result order wins
+ * a tie. Without a trace filter: the state_buckets covering
  * [0, at) at the coarsest level that fits, plus the raw events of at's
  * minute. With one, the trace's own events (few, found by the trace_id
  * index) are enough.
@@ -71,7 +71,7 @@ export async function readStateAt(
     ${rawChanges(ctx, `timestamp >= {minute:Int64} AND timestamp <= {at:Int64}${service}`)}`;
   }
   const rows = await ctx.gateway.select<{ key: string; value: string }>({
-    sql: `SELECT key, tupleElement(max(latest), 4) AS value
+    sql: `SELECT key, ${changeValueSql('max(latest)')} AS value
 FROM
 (
     ${changes}

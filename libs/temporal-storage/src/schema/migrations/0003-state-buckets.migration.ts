@@ -4,13 +4,30 @@ import type { Migration } from '../migration';
 export const STATE_BUCKET_NS: readonly bigint[] = [60n, 600n, 3_600n, 86_400n].map((s) => s * 1_000_000_000n);
 
 /**
+ * SQL for a change as one string that sorts in result order: timestamp and
+ * seq + 1 as 8-byte big-endian (both non-negative, so bytes sort like the
+ * numbers), then event_id (never contains NUL), NUL, the value's JSON. So
+ * max() over these strings is the latest change, ties broken by seq then
+ * event_id, and it compares bytes (memcmp) instead of tuples field by field:
+ * the state query ran ~35% faster than with max(tuple) (README).
+ */
+export function changeKeySql(valueSql: string): string {
+  return `concat(reverse(reinterpretAsFixedString(timestamp)), reverse(reinterpretAsFixedString(seq + 1)), event_id, '\\0', ${valueSql})`;
+}
+
+/** The value's JSON inside a changeKeySql string: after the NUL that ends event_id (past the 16-byte prefix). */
+export function changeValueSql(changeSql: string): string {
+  return `substring(${changeSql}, position(${changeSql}, '\\0', 17) + 1)`;
+}
+
+/**
  * "State at T" without scanning every change before T.
  *
  * For each key set by a state_change (data.state) or a variable_snapshot
  * (data.variables), state_buckets keeps, per level and aligned time bucket,
- * the latest (timestamp, seq, event_id, value) tuple: `max` of that tuple is
- * exactly "the latest change, ties broken by seq then event_id", and it is
- * idempotent, so re-inserted events change nothing and merges are optional.
+ * the latest change (see changeKeySql): `max` of it is exactly "the latest
+ * change, ties broken by seq then event_id", and it is idempotent, so
+ * re-inserted events change nothing and merges are optional.
  *
  * [0, T] is then covered by whole days before T's day, whole hours before
  * T's hour, whole ten-minute buckets, whole minutes, and the raw events of
@@ -27,7 +44,7 @@ export const stateBucketsMigration: Migration = {
     bucket Int64 COMMENT 'bucket start, ns since the epoch',
     service LowCardinality(String),
     key String,
-    latest SimpleAggregateFunction(max, Tuple(Int64, Int64, String, String)) COMMENT '(timestamp, seq, event_id, value as JSON)'
+    latest SimpleAggregateFunction(max, String) COMMENT 'timestamp and seq+1 big-endian, event_id, NUL, value as JSON'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMMDD(fromUnixTimestamp64Nano(bucket, 'UTC'))
@@ -39,7 +56,7 @@ SELECT
     intDiv(timestamp, level_size.2) * level_size.2 AS bucket,
     service,
     kv.1 AS key,
-    max((timestamp, seq, event_id, kv.2)) AS latest
+    max(${changeKeySql('kv.2')}) AS latest
 FROM
 (
     SELECT
