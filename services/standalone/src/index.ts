@@ -1,2 +1,4 @@
-// Public entry of this project; filled in by its own issue.
-export {};
+export { createStandaloneApp } from './app/create-standalone-app';
+export { StandaloneModule } from './app/standalone.module';
+export { loadStandaloneConfig, standaloneConfigSchema } from './config/standalone.config';
+export type { StandaloneConfig } from './config/standalone.config';

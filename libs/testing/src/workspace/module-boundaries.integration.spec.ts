@@ -1,10 +1,21 @@
+import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../../../..');
+
+// Without a computed project graph @nx/enforce-module-boundaries skips itself
+// with nothing but a console warning: compute it first, as `npm run lint` does.
+beforeAll(async () => {
+  await promisify(execFile)(join(root, 'node_modules/.bin/nx'), ['show', 'projects'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+});
 
 /**
  * Lints a throw-away file placed inside a project, with the workspace's real

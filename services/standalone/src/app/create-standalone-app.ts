@@ -1,0 +1,56 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configureQueryApp, createApiFastifyApp } from '@temporal-bridge/query';
+import { MemoryCorrelationCache, TemporalBridge } from '@temporal-bridge/temporal-bridge';
+import { TemporalStorage } from '@temporal-bridge/temporal-storage';
+import type { Logger } from 'pino';
+
+import type { StandaloneConfig } from '../config/standalone.config';
+import { registerNdjsonParser } from '../ingest/ndjson';
+import { StandaloneModule } from './standalone.module';
+
+/**
+ * Standalone mode as an application (not yet listening): embedded ClickHouse
+ * in DATA_DIR/clickhouse, an in-memory correlation cache, one bridge.
+ * Closing the application flushes the bridge and closes storage.
+ */
+export async function createStandaloneApp(config: StandaloneConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const dataDir = join(config.DATA_DIR, 'clickhouse');
+  await mkdir(dataDir, { recursive: true });
+  const storage = await TemporalStorage.open({
+    clickhouse: { kind: 'embedded', dataDir },
+    retentionDays: config.RETENTION_DAYS,
+    queryTimeoutMs: config.QUERY_TIMEOUT_MS,
+    maxResultRows: config.MAX_RESULT_ROWS,
+  });
+  let bridge: TemporalBridge | undefined;
+  try {
+    bridge = await TemporalBridge.start({
+      temporalStorage: storage,
+      correlationCache: new MemoryCorrelationCache({ maxEntries: config.CORRELATION_CACHE_ENTRIES }),
+      bufferSize: config.BUFFER_SIZE,
+      flushIntervalMs: config.FLUSH_INTERVAL_MS,
+      maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
+      maxDataBytes: config.MAX_EVENT_DATA_BYTES,
+      stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
+    const app = await createApiFastifyApp(StandaloneModule.forRoot({ config, storage, bridge }), {
+      logger,
+      bodyLimit: config.INGEST_MAX_BODY_BYTES,
+    });
+    registerNdjsonParser(app);
+    configureQueryApp(app, {
+      corsOrigins: config.CORS_ORIGINS,
+      title: 'temporal-bridge standalone',
+      description:
+        'Standalone mode: HTTP ingest and the Cinema API over embedded ClickHouse. Timestamps are int64 nanoseconds since the Unix epoch, as decimal strings (queries also accept ISO-8601 with a zone). Errors are JSON {error, message} with a stable `error` code.',
+    });
+    return app;
+  } catch (error) {
+    await bridge?.stop();
+    await storage.close();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseCli, UsageError } from './cli-args';
+
+const NOW = 1_795_514_400_000_000_000n;
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseCli(argv, env, () => NOW);
+
+describe('CLI arguments', () => {
+  it('reads every command with its arguments', () => {
+    expect(parse(['range', '1000', '2026-11-24T10:00:00Z', '--service', 'shop', '--limit', '5']).command).toEqual({
+      name: 'range',
+      from: 1000n,
+      to: 1_795_514_400_000_000_000n,
+      service: 'shop',
+      limit: 5,
+    });
+    expect(parse(['node', 'a.ts:1:1']).command).toEqual({ name: 'node', id: 'a.ts:1:1' });
+    expect(parse(['correlation', 'c-1']).command).toEqual({ name: 'correlation', id: 'c-1' });
+    expect(parse(['active', '-5m', 'now']).command).toEqual({ name: 'active', from: NOW - 300_000_000_000n, to: NOW });
+    expect(parse(['active', 'now-2d', 'now-30s']).command).toEqual({
+      name: 'active',
+      from: NOW - 172_800_000_000_000n,
+      to: NOW - 30_000_000_000n,
+    });
+    expect(parse(['state', '-1h', '--trace', 'T']).command).toEqual({
+      name: 'state',
+      at: NOW - 3_600_000_000_000n,
+      service: undefined,
+      trace: 'T',
+    });
+    expect(parse(['path', 'e-1']).command).toEqual({ name: 'path', eventId: 'e-1' });
+    expect(parse(['stats']).command).toEqual({ name: 'stats' });
+    expect(parse([]).command).toEqual({ name: 'help' });
+  });
+
+  it('takes the server from --url, else the environment, else localhost:4000', () => {
+    expect(parse(['stats']).url).toBe('http://localhost:4000');
+    expect(parse(['stats'], { TEMPORAL_BRIDGE_URL: 'http://q:4002/' }).url).toBe('http://q:4002');
+    expect(parse(['--url', 'http://x:1', 'stats'], { TEMPORAL_BRIDGE_URL: 'http://q:4002' }).url).toBe('http://x:1');
+    expect(parse(['stats', '--json'], { TEMPORAL_BRIDGE_API_KEY: 'k' })).toMatchObject({ json: true, apiKey: 'k' });
+  });
+
+  it.each([
+    [['range', '1'], /range takes <from> <to>/],
+    [['range', 'yesterday', 'now'], /from: "yesterday" is not a time/],
+    [['range', '1', '2', '--limit', '0'], /--limit must be a positive integer/],
+    [['node'], /node takes <ast_node_id>/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['stats', '--bogus'], /Unknown option '--bogus'/],
+  ])('explains a bad command line: %j', (argv, message) => {
+    expect(() => parse(argv)).toThrow(UsageError);
+    expect(() => parse(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,75 @@
+import { formatTimestamp, type TemporalEvent } from '@temporal-bridge/event-schema';
+import type { ExecutionPath, RemoteStats, StateSnapshot } from '@temporal-bridge/instrumentation';
+
+/** A plain-text table: columns padded to their widest cell. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  if (rows.length === 0) return '(none)';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Time of day with microseconds (the date is rarely what differs between events). */
+export function clock(nanos: bigint): string {
+  return formatTimestamp(nanos).slice(11, 26);
+}
+
+function brief(value: unknown, width = 56): string {
+  if (value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text.length > width ? `${text.slice(0, width - 3)}...` : text;
+}
+
+export function eventsTable(events: readonly TemporalEvent[]): string {
+  return table(
+    ['time', 'type', 'correlation', 'ast node', 'data'],
+    events.map((e) => [clock(e.timestamp), e.event_type, e.correlation_id, e.ast_node_id ?? '', brief(e.data)]),
+  );
+}
+
+export function pathTable(path: ExecutionPath): string {
+  return table(
+    ['', 'time', 'type', 'correlation', 'ast node', 'data'],
+    path.path.map((s) => [
+      s.event_id === path.target.event_id ? '=>' : s.on_stack ? ' *' : '',
+      clock(s.timestamp),
+      s.event_type,
+      s.correlation_id,
+      s.ast_node_id ?? '',
+      brief(s.data, 44),
+    ]),
+  );
+}
+
+export function stateText(snapshot: StateSnapshot, keyFilter?: (key: string) => boolean): string {
+  const keys = Object.keys(snapshot.state)
+    .filter((k) => keyFilter?.(k) ?? true)
+    .sort();
+  const state = table(
+    ['key', 'value'],
+    keys.map((k) => [k, brief(snapshot.state[k], 60)]),
+  );
+  const calls = table(
+    ['entered', 'correlation', 'function', 'ast node'],
+    snapshot.active_calls.map((c) => [
+      clock(c.entry_timestamp),
+      c.correlation_id,
+      [c.module, c.function].filter(Boolean).join('.'),
+      c.ast_node_id ?? '',
+    ]),
+  );
+  return `state at ${formatTimestamp(snapshot.at)}:\n${state}\n\ncalls open then:\n${calls}`;
+}
+
+export function statsText(stats: RemoteStats): string {
+  return JSON.stringify(stats, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2);
+}
+
+/** JSON output for scripts: bigints as decimal strings, like the API. */
+export function asJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+}

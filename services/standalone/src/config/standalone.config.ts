@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+
+import { checkLimits, queryApiEnvShape } from '@temporal-bridge/query';
+import { envInt, envString, loadConfig } from '@temporal-bridge/service-kit';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Standalone mode's environment (README, "Configuration"): every setting has
+ * a default, so `npm start` needs none. The query API's settings are the
+ * query service's own.
+ */
+export const standaloneConfigSchema = z
+  .object({
+    PORT: envInt(4000, { min: 0, max: 65_535 }),
+    HOST: envString('0.0.0.0'),
+    DATA_DIR: envString('./data').transform((dir) => resolve(dir)),
+    LOG_LEVEL: envString('info').pipe(
+      z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }),
+    ),
+    RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
+    BUFFER_SIZE: envInt(1000, { min: 1, max: 1_000_000 }),
+    FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
+    MAX_BUFFERED_EVENTS: envInt(50_000, { min: 1 }),
+    MAX_EVENT_DATA_BYTES: envInt(65_536, { min: 1024, max: 16 * 1_048_576 }),
+    INGEST_MAX_BODY_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
+    INGEST_MAX_EVENTS: envInt(10_000, { min: 1, max: 1_000_000 }),
+    INGEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
+    CORRELATION_CACHE_ENTRIES: envInt(500_000, { min: 1_000 }),
+    SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
+    ...queryApiEnvShape,
+  })
+  .superRefine(checkLimits);
+
+export type StandaloneConfig = z.output<typeof standaloneConfigSchema>;
+
+export function loadStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
+  return loadConfig(standaloneConfigSchema, env);
+}

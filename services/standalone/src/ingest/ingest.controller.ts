@@ -1,0 +1,46 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, schemaRef } from '@temporal-bridge/query';
+
+import { IngestService } from './ingest.service';
+import type { IngestResult } from './ingest.schemas';
+import { NDJSON_TYPES } from './ndjson';
+
+/** Ingest of standalone mode (the distributed mode ingests from Kafka). */
+@ApiTags('ingest')
+@ApiBearerAuth()
+@Controller('v1')
+export class IngestController {
+  constructor(@Inject(IngestService) private readonly ingestService: IngestService) {}
+
+  @Post('events')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ingest events',
+    description:
+      'A JSON array of wire events, or NDJSON (one event per line). Invalid events are reported by index and not stored; the answer comes once the valid ones are durably stored.',
+  })
+  @ApiConsumes('application/json', ...NDJSON_TYPES)
+  @ApiBody({ description: 'Wire events (schema version 1).', schema: { type: 'array', items: { type: 'object' } } })
+  @ApiResponse({
+    status: 202,
+    description: 'Stored; rejected lists the invalid events by index.',
+    schema: schemaRef('IngestResult'),
+  })
+  @ApiErrorResponses(413, 415)
+  ingest(@Body() body: unknown): Promise<IngestResult> {
+    return this.ingestService.ingest(body);
+  }
+
+  @Post('flush')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Flush the bridge buffer',
+    description: 'Writes every buffered event now and answers once they are stored.',
+  })
+  @ApiResponse({ status: 200, description: 'Everything buffered is stored.', schema: schemaRef('FlushResult') })
+  @ApiErrorResponses()
+  flush(): Promise<{ flushed: true; events_stored: number }> {
+    return this.ingestService.flush();
+  }
+}

@@ -1,0 +1,30 @@
+import { openApiSchemas } from '@temporal-bridge/query';
+import { z } from 'zod';
+
+/** The answer to POST /v1/events. */
+export const ingestResultSchema = z
+  .object({
+    accepted: z.number().int().describe('Events stored durably before this answer was sent.'),
+    rejected: z
+      .array(
+        z.object({
+          index: z
+            .number()
+            .int()
+            .describe('Position in the body (array element, or NDJSON line among non-empty lines).'),
+          reason: z.string().describe('Each problem as "field: reason", separated by "; ".'),
+        }),
+      )
+      .describe('Invalid events, by index; they were not stored.'),
+  })
+  .register(openApiSchemas, { id: 'IngestResult' });
+
+/** The answer to POST /v1/flush. */
+export const flushResultSchema = z
+  .object({
+    flushed: z.literal(true),
+    events_stored: z.number().int().describe('Events this process has stored since it started.'),
+  })
+  .register(openApiSchemas, { id: 'FlushResult' });
+
+export type IngestResult = z.infer<typeof ingestResultSchema>;

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { uuidv7, type EventProblem } from '@temporal-bridge/event-schema';
+import { ApiError } from '@temporal-bridge/query';
+import { FlushTimeoutError, TemporalBridge } from '@temporal-bridge/temporal-bridge';
+
+import { STANDALONE_CONFIG } from '../app/tokens';
+import type { StandaloneConfig } from '../config/standalone.config';
+import type { IngestResult } from './ingest.schemas';
+import { NdjsonBody } from './ndjson';
+
+/**
+ * HTTP ingest: a batch of events in, a 2xx only once the valid ones are
+ * durably stored. Concurrent requests share the bridge's buffer, so their
+ * events are written together in large inserts.
+ */
+@Injectable()
+export class IngestService {
+  constructor(
+    @Inject(TemporalBridge) private readonly bridge: TemporalBridge,
+    @Inject(STANDALONE_CONFIG) private readonly config: StandaloneConfig,
+  ) {}
+
+  async ingest(body: unknown): Promise<IngestResult> {
+    const { items, rejected } = this.decode(body);
+    if (items.length + rejected.length > this.config.INGEST_MAX_EVENTS) {
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `body: at most ${this.config.INGEST_MAX_EVENTS} events per request (INGEST_MAX_EVENTS), got ${items.length + rejected.length}`,
+      );
+    }
+    const result = await this.bridge.submit(
+      items.map((item) => item.value),
+      { fallbackEventId: (i) => fallbackId(items[i]!.value) },
+    );
+    for (const { index, problems } of result.rejected)
+      rejected.push({ index: items[index]!.index, reason: reason(problems) });
+    try {
+      await this.bridge.waitUntilStored(result.ticket, { timeoutMs: this.config.INGEST_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof FlushTimeoutError)) throw error;
+      throw new ApiError(
+        503,
+        'storage_unavailable',
+        `the events were not stored within ${this.config.INGEST_TIMEOUT_MS} ms (storage is failing or behind); they are kept and retried, and sending them again is safe when they carry an event_id`,
+        { 'retry-after': '5' },
+        { cause: error },
+      );
+    }
+    return { accepted: result.accepted.length, rejected: rejected.sort((a, b) => a.index - b.index) };
+  }
+
+  /** Flushes the buffer; 503 if storage cannot take it in time. */
+  async flush(): Promise<{ flushed: true; events_stored: number }> {
+    try {
+      await this.bridge.flushBuffer({ timeoutMs: this.config.INGEST_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof FlushTimeoutError)) throw error;
+      throw new ApiError(503, 'storage_unavailable', error.message, { 'retry-after': '5' }, { cause: error });
+    }
+    return { flushed: true, events_stored: this.bridge.localStats().events_stored };
+  }
+
+  /** The events of a JSON array or NDJSON body, with their index; lines that are not JSON are rejected here. */
+  private decode(body: unknown): {
+    items: Array<{ index: number; value: unknown }>;
+    rejected: IngestResult['rejected'];
+  } {
+    if (Array.isArray(body))
+      return { items: (body as unknown[]).map((value, index) => ({ index, value })), rejected: [] };
+    if (body instanceof NdjsonBody) {
+      const items: Array<{ index: number; value: unknown }> = [];
+      const rejected: IngestResult['rejected'] = [];
+      body.lines.forEach((line, index) => {
+        try {
+          items.push({ index, value: JSON.parse(line) as unknown });
+        } catch (error) {
+          rejected.push({
+            index,
+            reason: `(event): not JSON: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+      });
+      return { items, rejected };
+    }
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        'Content-Type: send application/json (an array of events) or application/x-ndjson (one event per line)',
+      );
+    }
+    throw new ApiError(
+      400,
+      'invalid_body',
+      'body: must be a JSON array of events (Content-Type: application/json), or one JSON event per line (Content-Type: application/x-ndjson)',
+    );
+  }
+}
+
+/**
+ * Events without event_id: one that has a timestamp gets an id hashed from
+ * its content, so a client retrying the same body stores it once; one
+ * without timestamp cannot be told apart from a later identical one, so it
+ * gets a fresh id (the SDK always sends event ids).
+ */
+function fallbackId(value: unknown): string {
+  if (typeof value !== 'object' || value === null || (value as { timestamp?: unknown }).timestamp === undefined)
+    return uuidv7();
+  return `http:${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 40)}`;
+}
+
+function reason(problems: EventProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
+}
