@@ -29,10 +29,15 @@ interface CandidateRow {
 }
 
 /**
- * One page of candidate calls from `calls`, in entry order: entered by
- * `enteredBy`, and either paired with an exit after `closedBy` or not paired
- * at all. The key (entry time) and the minmax index on exit_ts keep the read
- * to granules holding calls that straddle the instant.
+ * One page of candidate calls, in entry order: entered by `enteredBy` and
+ * not exited by `closedBy` as far as `calls` tells.
+ *
+ * The inner query finds the keys of rows straddling the instant: the key
+ * (entry time) and the minmax index on exit_ts keep that read to a few
+ * granules. The outer one re-reads every row of those keys (a primary-key
+ * lookup), so an entry row and its exit row still waiting in separate parts
+ * for a merge are combined here: min(exit_ts) is then exact for every call
+ * whose exit carried duration_ns.
  */
 async function candidatePage(
   ctx: QueryContext,
@@ -69,9 +74,14 @@ async function candidatePage(
     max(function) AS fn,
     max(module) AS mod
 FROM ${ctx.db}.calls
-WHERE entry_ts <= {entered_by:Int64} AND exit_ts > {closed_by:Int64}${filters.join('')}
+WHERE (entry_ts, correlation_id) IN
+(
+    SELECT entry_ts, correlation_id
+    FROM ${ctx.db}.calls
+    WHERE entry_ts <= {entered_by:Int64} AND exit_ts > {closed_by:Int64}${filters.join('')}
+)
 GROUP BY entry_ts, correlation_id
-HAVING entry_id != ''
+HAVING entry_id != '' AND min(exit_ts) > {closed_by:Int64}
 ORDER BY entry_ts, correlation_id
 LIMIT {rows:UInt32}`,
     params,
@@ -83,7 +93,7 @@ LIMIT {rows:UInt32}`,
 /**
  * Of these correlation ids, those with a function_exit at or before
  * `closedBy`, looked up by correlation_id in `call_exits`: an exit closes its
- * own call only, whatever its duration_ns or arrival order.
+ * own call only, even one without duration_ns (which `calls` cannot pair).
  */
 async function exitedAmong(
   ctx: QueryContext,
@@ -108,8 +118,9 @@ WHERE correlation_id IN {ids:Array(String)} AND timestamp <= {closed_by:Int64}`,
  * The calls open at an instant: entered at or before `enteredBy`, with no
  * function_exit of their own correlation_id at or before `closedBy`. In
  * entry order, at most `limit` (and whether more exist). Candidates come in
- * pages; only those without a paired exit are checked against call_exits,
- * so the answer never depends on merges having run.
+ * pages; only those with no exit paired in `calls` (still running, or whose
+ * exit had no duration_ns) are checked against call_exits. The answer never
+ * depends on merges having run.
  */
 export async function readOpenCalls(
   ctx: QueryContext,
