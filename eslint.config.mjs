@@ -83,6 +83,8 @@ export default tseslint.config(
             // Plumbing for the services; it knows nothing of the domain.
             { sourceTag: 'scope:service-kit', onlyDependOnLibsWithTags: ['scope:service-kit', 'scope:testing'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing'] },
+            // Benchmarks measure any part of the system; nothing imports them.
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:service', 'type:bench'] },
           ],
         },
       ],

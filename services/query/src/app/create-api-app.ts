@@ -43,8 +43,11 @@ export async function createApiFastifyApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoLoggerService(options.logger),
     bufferLogs: false,
+    // Throw instead of exiting: runService decides how a failed start ends.
+    abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): runService owns the signals (Nest's hooks
+  // would re-raise SIGTERM after closing and turn a clean exit into 143).
   return app;
 }
 
