@@ -29,26 +29,25 @@ interface CandidateRow {
 }
 
 /**
- * One page of candidate calls, in entry order: entered by `enteredBy` and
- * not exited by `closedBy` as far as `calls` tells.
+ * SQL for the candidate calls: entered by `enteredBy` and not exited by
+ * `closedBy` as far as `calls` tells, one row per call (CandidateRow).
  *
  * The inner query finds the keys of rows straddling the instant: the key
  * (entry time) and the minmax index on exit_ts keep that read to a few
  * granules. The outer one re-reads every row of those keys (a primary-key
  * lookup), so an entry row and its exit row still waiting in separate parts
  * for a merge are combined here: min(exit_ts) is then exact for every call
- * whose exit carried duration_ns.
+ * whose exit carried duration_ns. `unpaired` marks the others.
  */
-async function candidatePage(
+export function candidateSql(
   ctx: QueryContext,
   request: OpenCallsRequest,
-  after: CandidateRow | undefined,
-  rows: number,
-  signal: AbortSignal | undefined,
-  what: string,
-): Promise<CandidateRow[]> {
+  after?: { entry_ts: string; correlation_id: string },
+  /** Only what active AST nodes need: the node (fewer columns to read). */
+  nodesOnly = false,
+): { sql: string; params: Record<string, unknown> } {
   const filters: string[] = [];
-  const params: Record<string, unknown> = { entered_by: request.enteredBy, closed_by: request.closedBy, rows };
+  const params: Record<string, unknown> = { entered_by: request.enteredBy, closed_by: request.closedBy };
   if (request.service !== undefined) {
     filters.push(' AND service = {call_service:String}');
     params['call_service'] = request.service;
@@ -61,18 +60,20 @@ async function candidatePage(
     filters.push(' AND (entry_ts, correlation_id) > ({after_ts:Int64}, {after_id:String})');
     Object.assign(params, { after_ts: after.entry_ts, after_id: after.correlation_id });
   }
-  return ctx.gateway.select<CandidateRow>({
-    sql: `SELECT
-    entry_ts,
-    correlation_id,
-    min(exit_ts) = ${OPEN} AS unpaired,
-    max(entry_event_id) AS entry_id,
-    max(ast_node_id) AS node,
+  const details = nodesOnly
+    ? ''
+    : `,
     max(parent_id) AS parent,
     max(trace_id) AS trace,
     max(service) AS svc,
     max(function) AS fn,
-    max(module) AS mod
+    max(module) AS mod`;
+  const sql = `SELECT
+    entry_ts,
+    correlation_id,
+    min(exit_ts) = ${OPEN} AS unpaired,
+    max(entry_event_id) AS entry_id,
+    max(ast_node_id) AS node${details}
 FROM ${ctx.db}.calls
 WHERE (entry_ts, correlation_id) IN
 (
@@ -81,10 +82,22 @@ WHERE (entry_ts, correlation_id) IN
     WHERE entry_ts <= {entered_by:Int64} AND exit_ts > {closed_by:Int64}${filters.join('')}
 )
 GROUP BY entry_ts, correlation_id
-HAVING entry_id != '' AND min(exit_ts) > {closed_by:Int64}
-ORDER BY entry_ts, correlation_id
-LIMIT {rows:UInt32}`,
-    params,
+HAVING entry_id != '' AND min(exit_ts) > {closed_by:Int64}`;
+  return { sql, params };
+}
+
+async function candidatePage(
+  ctx: QueryContext,
+  request: OpenCallsRequest,
+  after: CandidateRow | undefined,
+  rows: number,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<CandidateRow[]> {
+  const { sql, params } = candidateSql(ctx, request, after);
+  return ctx.gateway.select<CandidateRow>({
+    sql: `${sql}\nORDER BY entry_ts, correlation_id\nLIMIT {rows:UInt32}`,
+    params: { ...params, rows },
     signal,
     what,
   });
@@ -95,7 +108,7 @@ LIMIT {rows:UInt32}`,
  * `closedBy`, looked up by correlation_id in `call_exits`: an exit closes its
  * own call only, even one without duration_ns (which `calls` cannot pair).
  */
-async function exitedAmong(
+export async function exitedAmong(
   ctx: QueryContext,
   correlationIds: readonly string[],
   closedBy: bigint,

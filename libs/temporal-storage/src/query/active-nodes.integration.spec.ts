@@ -46,6 +46,17 @@ describe('getActiveAstNodes', () => {
     ]);
   });
 
+  it('lists a node once when it is both in the window and in a call open across it', async () => {
+    storage = await openTestStorage(clickhouse);
+    await storage.insertEvents([
+      ...call('long', 100, null, { ast_node_id: 'fn:shared' }),
+      ...call('short', 1500, 1600, { ast_node_id: 'fn:shared' }),
+      event('inside', 1700, 'log', 'long', { ast_node_id: 'a:first' }),
+      event('inside-2', 1800, 'log', 'long', { ast_node_id: 'z:last' }),
+    ]);
+    expect(await storage.getActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual(['a:first', 'fn:shared', 'z:last']);
+  });
+
   it('lets an exit close only its own call, never another call of the same function', async () => {
     storage = await openTestStorage(clickhouse);
     await storage.insertEvents([
