@@ -11,6 +11,7 @@ export {
 } from './errors';
 export type {
   ActiveCall,
+  BridgeReport,
   ClickHouseConnectionConfig,
   EventPage,
   ExecutionPath,

@@ -110,3 +110,12 @@ export interface StorageStats {
   /** Uncompressed bytes, all tables. */
   bytes_uncompressed: number;
 }
+
+/** One bridge replica's stats as it reported them (GET /v1/stats, fleet view). */
+export interface BridgeReport {
+  /** Which replica, e.g. its Kafka client id. */
+  instance: string;
+  /** Nanoseconds since the epoch. */
+  reported_at: bigint;
+  stats: Record<string, unknown>;
+}

@@ -6,6 +6,7 @@ import { toStorageError } from './connection/error-mapping';
 import { InvalidArgumentError } from './errors';
 import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
 import { readActiveAstNodes } from './query/active-nodes.query';
+import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
 import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
 import { queryFingerprint } from './query/cursor';
@@ -19,6 +20,7 @@ import { MigrationRunner } from './schema/migration-runner';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
+  BridgeReport,
   EventPage,
   ExecutionPath,
   PageOptions,
@@ -215,6 +217,29 @@ export class TemporalStorage {
   /** Deduplicated event count, time span, and bytes on disk / uncompressed over all tables. */
   async getStats(opts: QueryOptions = {}): Promise<StorageStats> {
     return readStats(this.ctx, this.database, opts.signal);
+  }
+
+  /**
+   * Records a bridge replica's stats, so that a query service that cannot
+   * reach the replicas can show the fleet (GET /v1/stats).
+   */
+  async recordBridgeReport(report: BridgeReport): Promise<void> {
+    const what = 'recordBridgeReport';
+    checkId(what, 'instance', report.instance);
+    checkTimestamp(what, 'reported_at', report.reported_at);
+    await writeBridgeReport(this.ctx, report);
+  }
+
+  /** The latest report of each replica that reported within `maxAgeMs` (default one minute), by instance. */
+  async listBridgeReports(opts: QueryOptions & { maxAgeMs?: number } = {}): Promise<BridgeReport[]> {
+    const maxAgeMs = opts.maxAgeMs ?? 60_000;
+    if (!Number.isSafeInteger(maxAgeMs) || maxAgeMs < 0) {
+      throw new InvalidArgumentError(
+        `listBridgeReports: maxAgeMs must be a non-negative integer, got ${String(maxAgeMs)}`,
+      );
+    }
+    const since = BigInt(Date.now() - maxAgeMs) * 1_000_000n;
+    return readBridgeReports(this.ctx, since, opts.signal);
   }
 
   /** Resolves when ClickHouse answers; rejects with StorageUnavailableError otherwise. */

@@ -27,6 +27,13 @@ const OVERLOAD_TYPES = new Set([
   'ALL_CONNECTION_TRIES_FAILED',
 ]);
 
+/**
+ * Our database or a table of it is gone (dropped, detached, or a server
+ * restored without it): nothing the caller asked is wrong, the storage is
+ * not there. Callers retry or answer 503, as for an outage.
+ */
+const SCHEMA_GONE_TYPES = new Set(['UNKNOWN_DATABASE', 'UNKNOWN_TABLE']);
+
 const TIMEOUT_TYPES = new Set(['TIMEOUT_EXCEEDED']);
 
 /**
@@ -61,7 +68,7 @@ export function toStorageError(error: unknown, what: string): StorageError {
   if (
     (code !== undefined && UNREACHABLE_CODES.has(code)) ||
     (typeof causeCode === 'string' && UNREACHABLE_CODES.has(causeCode)) ||
-    (type !== undefined && OVERLOAD_TYPES.has(type)) ||
+    (type !== undefined && (OVERLOAD_TYPES.has(type) || SCHEMA_GONE_TYPES.has(type))) ||
     /socket hang up|connection is closed|client is closed/i.test(message)
   ) {
     return new StorageUnavailableError(`${what}: ClickHouse is unavailable (${message})`, { cause: error });
