@@ -2,6 +2,7 @@ import {
   getRegisteredHandler,
   setRegisteredHandler,
   systemClock,
+  type Clock,
   type EventHandler,
   type TemporalEvent,
 } from '@temporal-bridge/event-schema';
@@ -57,6 +58,7 @@ export class TemporalBridge implements EventHandler {
   private readonly pipeline: IngestPipeline;
   private readonly timer: NodeJS.Timeout;
   private readonly createdAt = Date.now();
+  private readonly clock: Clock;
   private lastCorrelationsCached: number | null = null;
   private stopping: Promise<void> | undefined;
 
@@ -68,11 +70,12 @@ export class TemporalBridge implements EventHandler {
     private readonly owned: { storage: boolean; cache: boolean },
     options: TemporalBridgeOptions,
   ) {
+    this.clock = options.clock ?? systemClock;
     this.pipeline = new IngestPipeline(
       new Correlator(cache),
       storage,
       { ...config, maxDataBytes: options.maxDataBytes },
-      options.clock ?? systemClock,
+      this.clock,
       options.observer,
     );
     this.timer = setInterval(() => {
@@ -335,6 +338,24 @@ export class TemporalBridge implements EventHandler {
     const handler = getRegisteredHandler();
     if (handler instanceof TemporalBridge) return handler;
     throw new NotRegisteredError();
+  }
+
+  /**
+   * Records this bridge's counters (plus `extra`) in storage under
+   * `instance`, for the fleet view of GET /v1/stats that a query service
+   * shows. Resolves false when the storage keeps no reports.
+   *
+   * @example
+   * await bridge.publishStats('bridge-7f9c', { paused: false });
+   */
+  async publishStats(instance: string, extra: Record<string, unknown> = {}): Promise<boolean> {
+    if (this.storage.recordBridgeReport === undefined) return false;
+    await this.storage.recordBridgeReport({
+      instance,
+      reported_at: this.clock.nowNanos(),
+      stats: { ...this.localStats(), ...extra },
+    });
+    return true;
   }
 
   /** Readiness of storage: resolves when ClickHouse answers. */

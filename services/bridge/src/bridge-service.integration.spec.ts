@@ -86,7 +86,9 @@ describe('bridge service', () => {
     ];
     // Interleave the bad ones so they sit between good offsets.
     await produce(kafka, setup.topic, [...messages.slice(0, 100), ...bad, ...anonymous, ...messages.slice(100)]);
-    await bridge(bridgeEnv(setup, clickhouse.target, database));
+    await bridge(
+      bridgeEnv(setup, clickhouse.target, database, { BRIDGE_INSTANCE: 'deliver-replica', REPORT_INTERVAL_MS: '200' }),
+    );
 
     const storage = await storageFor(database);
     await pollUntil(async () => (await storage.getStats()).total_events === 620, {
@@ -119,6 +121,16 @@ describe('bridge service', () => {
       letters.map((m) => header(m, DLQ_HEADERS.offset)).sort((a, b) => Number(a) - Number(b)),
     );
     expect(letters[0]?.value?.toString()).toBe('{not json');
+
+    // The replica published its counters for the fleet view of GET /v1/stats.
+    const report = await pollUntil(
+      async () =>
+        (await storage.listBridgeReports()).find(
+          (r) => r.instance === 'deliver-replica' && r.stats['events_stored'] === 620,
+        ),
+      { timeoutMs: 10_000, description: 'a report with every event stored' },
+    );
+    expect(report.stats['kafka']).toEqual({ topic: setup.topic, group_id: setup.groupId, paused: false });
   });
 
   it('splits partitions between two replicas that store everything once, pairing calls across them', async () => {

@@ -75,7 +75,7 @@ describe('the demo and the CLI', () => {
   });
 
   it('answers the same questions from the command line, as tables or JSON', async () => {
-    const correlation = /correlation ([^)]+)\)/.exec(demo.stdout)?.[1];
+    const correlation = /\(correlation ([^)\s]+)\)/.exec(demo.stdout)?.[1];
     expect(correlation).toBeDefined();
     const table = await node('services/standalone/dist/cli/main.js', ['--url', url, 'correlation', correlation!]);
     expect(table.code).toBe(0);

@@ -1,5 +1,6 @@
 import type { TemporalEvent } from '@temporal-bridge/event-schema';
 import type {
+  BridgeReport,
   EventPage,
   ExecutionPath,
   PageOptions,
@@ -23,6 +24,8 @@ export interface BridgeStorage {
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;
   traceExecutionPath(target: TemporalEvent | string, options?: QueryOptions): Promise<ExecutionPath | undefined>;
   getStats(): Promise<StorageStats>;
+  /** Optional: where a replica publishes its stats for the fleet view. */
+  recordBridgeReport?(report: BridgeReport): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -61,6 +61,8 @@ export const bridgeEnvSchema = z
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
     MAX_BUFFERED_EVENTS: envInt(20_000, { min: 1 }),
     MAX_EVENT_DATA_BYTES: envInt(65_536, { min: 1024, max: 16 * 1_048_576 }),
+    BRIDGE_INSTANCE: envString(`${hostname()}-${process.pid}`),
+    REPORT_INTERVAL_MS: envInt(10_000, { min: 0, max: 3_600_000 }),
     PORT: envInt(4001, { min: 0, max: 65_535 }),
     HOST: envString('0.0.0.0'),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
