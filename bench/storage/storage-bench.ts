@@ -15,8 +15,9 @@ import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 
 import { SyntheticDataset, type DatasetSample } from './dataset';
 import { loadDataset, type LoadFigures } from './load';
-import { runPrimitives, type QueryPlan } from './primitives';
+import { runPrimitives, type PrimitiveResult, type QueryPlan } from './primitives';
 import { renderReport } from './report';
+import { waitForMerges } from './settle';
 
 const env = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -92,6 +93,25 @@ async function main(): Promise<void> {
       writeFileSync(join(dataDir, META), JSON.stringify(meta));
     }
 
+    const plan: QueryPlan = {
+      startNs: BigInt(meta.startNs),
+      endNs: BigInt(meta.endNs),
+      astNodeIds: new SyntheticDataset({ events: 1, seed: SEED, startNs: 0n }).astNodeIds,
+      samples: meta.samples.map((s) => ({ ...s, timestamp: BigInt(s.timestamp) })),
+    };
+    let duringMerges: PrimitiveResult[] | undefined;
+    if (load !== undefined) {
+      // Right after the load, background merges of millions of rows still run: measure once then...
+      console.log(
+        `querying while merges run: ${QUERIES} randomized calls per primitive after ${WARMUP} warm-up calls...`,
+      );
+      duringMerges = await runPrimitives(storage, plan, QUERIES, WARMUP, SEED, (r) =>
+        console.log(`  ${r.name}: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`),
+      );
+      // ...and once they are done: the steady state of a store that is not being bulk-loaded.
+      const settledMs = await waitForMerges(dataDir, DATABASE, env('BENCH_SETTLE_MAX_MS', 600_000));
+      console.log(`merges settled after ${(settledMs / 1000).toFixed(0)} s more`);
+    }
     const statsStart = performance.now();
     const stats = await storage.getStats();
     const statsMs = performance.now() - statsStart;
@@ -99,17 +119,11 @@ async function main(): Promise<void> {
       `stored: ${stats.total_events.toLocaleString('en-US')} events, ${(stats.bytes_on_disk / 2 ** 20).toFixed(0)} MiB on disk ` +
         `(${(stats.bytes_uncompressed / 2 ** 20).toFixed(0)} MiB uncompressed); getStats ${statsMs.toFixed(0)} ms`,
     );
-    const plan: QueryPlan = {
-      startNs: BigInt(meta.startNs),
-      endNs: BigInt(meta.endNs),
-      astNodeIds: new SyntheticDataset({ events: 1, seed: SEED, startNs: 0n }).astNodeIds,
-      samples: meta.samples.map((s) => ({ ...s, timestamp: BigInt(s.timestamp) })),
-    };
     console.log(`querying: ${QUERIES} randomized calls per primitive after ${WARMUP} warm-up calls...`);
     const results = await runPrimitives(storage, plan, QUERIES, WARMUP, SEED, (r) =>
       console.log(`  ${r.name}: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`),
     );
-    console.log(`\n${renderReport(load, results)}`);
+    console.log(`\n${renderReport(load, results, duringMerges)}`);
   } finally {
     await storage.close();
     if (!keep && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
