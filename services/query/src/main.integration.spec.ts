@@ -69,13 +69,13 @@ describe('node services/query/dist/main.js', () => {
     [
       'a malformed value',
       { PORT: 'eighty', CLICKHOUSE_DATA_DIR: '/tmp/x' },
-      /^  - PORT: must be an integer, got "eighty"$/m,
+      /^ {2}- PORT: must be an integer, got "eighty"$/m,
     ],
-    ['no ClickHouse', {}, /^  - CLICKHOUSE_URL: is required, or CLICKHOUSE_DATA_DIR/m],
+    ['no ClickHouse', {}, /^ {2}- CLICKHOUSE_URL: is required, or CLICKHOUSE_DATA_DIR/m],
     [
       'an out-of-range limit',
       { CLICKHOUSE_URL: 'http://127.0.0.1:1', MAX_RESULT_ROWS: '0' },
-      /^  - MAX_RESULT_ROWS: must be at least 1$/m,
+      /^ {2}- MAX_RESULT_ROWS: must be at least 1$/m,
     ],
   ])('stops at once on %s, naming the variable', async (_what, env, message) => {
     const service = start(env);
