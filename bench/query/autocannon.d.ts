@@ -1,9 +1,10 @@
-// The part of autocannon's API the query benchmark uses (the package ships no types).
+// The part of autocannon's API the benchmarks use (the package ships no types).
 declare module 'autocannon' {
   interface RequestSpec {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
+    body?: string | Buffer;
     setupRequest?: (request: { path?: string; [key: string]: unknown }) => { path?: string; [key: string]: unknown };
   }
   interface Options {
@@ -11,6 +12,9 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests per second over all connections (open-loop pacing); unset = as fast as answers come. */
+    overallRate?: number;
+    timeout?: number;
     headers?: Record<string, string>;
     requests?: RequestSpec[];
   }
@@ -18,6 +22,7 @@ declare module 'autocannon' {
     average: number;
     mean: number;
     p50: number;
+    p90: number;
     p99: number;
     max: number;
     total: number;

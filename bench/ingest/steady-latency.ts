@@ -1,0 +1,109 @@
+import { serializeEvent } from '@temporal-bridge/event-schema';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+
+import { SyntheticDataset } from '../storage';
+import type { OffsetWatcher } from './offset-watcher';
+
+interface Pending {
+  partition: number;
+  lastOffset: bigint;
+  events: number;
+  sentAt: number;
+}
+
+/**
+ * Ingest-to-queryable latency at a steady rate. The bridge commits an offset
+ * only once the events before it are durably in ClickHouse, so the time from
+ * a send to the commit passing its offset bounds when the event became
+ * queryable (from above: plus the 10 ms polling of committed offsets).
+ */
+export async function steadyLatency(options: {
+  brokers: string[];
+  topic: string;
+  partitions: number;
+  groupId: string;
+  watcher: OffsetWatcher;
+  eventsPerSecond: number;
+  seconds: number;
+}): Promise<{ latenciesMs: number[]; sent: number; achievedRate: number }> {
+  const tickMs = 10;
+  const perTick = Math.max(1, Math.round((options.eventsPerSecond * tickMs) / 1000));
+  const total = perTick * Math.round((options.seconds * 1000) / tickMs);
+  const dataset = new SyntheticDataset({
+    events: total,
+    startNs: BigInt(Date.now()) * 1_000_000n,
+    seed: 7,
+    spanNs: BigInt(options.seconds) * 1_000_000_000n,
+  });
+  const producer = new Kafka({
+    brokers: options.brokers,
+    clientId: 'bench-steady',
+    logLevel: logLevel.ERROR,
+  }).producer();
+  await producer.connect();
+
+  const pending: Pending[] = [];
+  const latenciesMs: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling || pending.length > 0) {
+      const committed = await options.watcher.committed(options.groupId, options.topic);
+      const now = performance.now();
+      for (let i = pending.length - 1; i >= 0; i -= 1) {
+        const p = pending[i]!;
+        if ((committed.get(p.partition) ?? -1n) > p.lastOffset) {
+          for (let n = 0; n < p.events; n += 1) latenciesMs.push(now - p.sentAt);
+          pending.splice(i, 1);
+        }
+      }
+      await new Promise((r) => setTimeout(r, tickMs));
+    }
+  })();
+
+  const started = performance.now();
+  let tick = 0;
+  let sent = 0;
+  for (const batch of dataset.batches(perTick)) {
+    const byPartition = new Map<number, Message[]>();
+    for (const event of batch) {
+      const key = event.trace_id ?? event.correlation_id;
+      const partition = hash(key) % options.partitions;
+      const list = byPartition.get(partition) ?? [];
+      list.push({ key, value: JSON.stringify(serializeEvent(event)), partition });
+      byPartition.set(partition, list);
+    }
+    const sentAt = performance.now();
+    const metadata = await producer.send({
+      topic: options.topic,
+      acks: -1,
+      messages: [...byPartition.values()].flat(),
+    });
+    for (const record of metadata) {
+      const count = byPartition.get(record.partition)?.length ?? 0;
+      pending.push({
+        partition: record.partition,
+        lastOffset: BigInt(record.baseOffset ?? '0') + BigInt(count - 1),
+        events: count,
+        sentAt,
+      });
+    }
+    sent += batch.length;
+    tick += 1;
+    const wait = started + tick * tickMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const achievedRate = sent / ((performance.now() - started) / 1000);
+  const deadline = performance.now() + 60_000;
+  while (pending.length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  polling = false;
+  pending.length = 0;
+  await poller;
+  await producer.disconnect();
+  return { latenciesMs, sent, achievedRate };
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+import { freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
+
+/** A built service as a separate process, as it runs in production, with its peak RSS sampled. */
+export class ServiceChild {
+  private rssPeakKb = 0;
+  private sampler: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly proc: TetheredProcess,
+    readonly url: string,
+  ) {}
+
+  /** Starts `services/<name>/dist/main.js` (built) and waits until `readyPath` answers 2xx. */
+  static async start(name: string, env: Record<string, string>, readyPath = '/healthz'): Promise<ServiceChild> {
+    const port = await freePort();
+    const proc = TetheredProcess.spawn(process.execPath, [repoPath(`services/${name}/dist/main.js`)], {
+      tether: true,
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    });
+    const child = new ServiceChild(proc, `http://127.0.0.1:${port}`);
+    await pollUntil(async () => (await fetch(`${child.url}${readyPath}`).catch(() => undefined))?.ok === true, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      description: `${name} ready\n${proc.output()}`,
+    });
+    child.sampleRss();
+    return child;
+  }
+
+  /** Highest resident set size seen, in MiB (sampled every 100 ms from /proc). */
+  get rssPeakMiB(): number {
+    return this.rssPeakKb / 1024;
+  }
+
+  /** Sum of a Prometheus metric's samples. */
+  async metric(name: string): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    await this.proc.signal('SIGTERM');
+    await this.proc.exited;
+  }
+
+  private sampleRss(): void {
+    const read = async (): Promise<void> => {
+      const status = readFileSync(`/proc/${await this.proc.pid()}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      this.rssPeakKb = Math.max(this.rssPeakKb, kb);
+    };
+    this.sampler = setInterval(() => void read().catch(() => undefined), 100);
+  }
+}
+

@@ -1,0 +1,89 @@
+// Posts batches of wire events to standalone's POST /v1/events with
+// autocannon, in a process of its own so the load generator does not share an
+// event loop with anything it measures. Prints its result as JSON on stdout.
+// Started by standalone.bench.ts: node --import tsx load-client.ts <config>
+import { serializeEvent } from '@temporal-bridge/event-schema';
+import autocannon from 'autocannon';
+
+import { SyntheticDataset } from '../storage';
+
+export interface IngestLoadConfig {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  eventsPerRequest: number;
+  /** Distinct bodies to prepare; requests beyond them resend earlier bodies (same event ids). */
+  bodies: number;
+  /** Requests per second over all connections; unset = as fast as the server answers. */
+  requestsPerSecond?: number;
+  /** Dataset seed, so two phases send different events. */
+  seed: number;
+}
+
+export interface IngestLoadResult {
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latencyP50: number;
+  latencyP90: number;
+  latencyP99: number;
+  latencyMax: number;
+  /** Requests whose body had been sent before in this run. */
+  resent: number;
+  bodyBytesMean: number;
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as IngestLoadConfig;
+  const dataset = new SyntheticDataset({
+    events: config.bodies * config.eventsPerRequest,
+    startNs: BigInt(Date.now() - 600_000) * 1_000_000n,
+    spanNs: 600_000_000_000n,
+    seed: config.seed,
+  });
+  const bodies: Buffer[] = [];
+  for (const batch of dataset.batches(config.eventsPerRequest))
+    bodies.push(Buffer.from(JSON.stringify(batch.map((event) => serializeEvent(event)))));
+  const bodyBytesMean = bodies.reduce((sum, body) => sum + body.length, 0) / bodies.length;
+
+  let next = 0;
+  const result = await autocannon({
+    url: config.url,
+    connections: config.connections,
+    duration: config.durationSeconds,
+    timeout: 60,
+    ...(config.requestsPerSecond === undefined ? {} : { overallRate: config.requestsPerSecond }),
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/events',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+      },
+    ],
+  });
+  const seconds = result.duration;
+  const out: IngestLoadResult = {
+    requestsPerSecond: result['2xx'] / seconds,
+    eventsPerSecond: (result['2xx'] * config.eventsPerRequest) / seconds,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latencyP50: result.latency.p50,
+    latencyP90: result.latency.p90,
+    latencyP99: result.latency.p99,
+    latencyMax: result.latency.max,
+    resent: Math.max(0, next - bodies.length),
+    bodyBytesMean,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
