@@ -18,6 +18,15 @@ describe('toStorageError', () => {
     ).toBeInstanceOf(StorageUnavailableError);
   });
 
+  it('maps a database or table that is gone to StorageUnavailableError (retry or 503, not a caller mistake)', () => {
+    expect(toStorageError(withFields('Unknown table', { code: '60', type: 'UNKNOWN_TABLE' }), 'q')).toBeInstanceOf(
+      StorageUnavailableError,
+    );
+    expect(
+      toStorageError(withFields('Database x does not exist', { code: '81', type: 'UNKNOWN_DATABASE' }), 'q'),
+    ).toBeInstanceOf(StorageUnavailableError);
+  });
+
   it('maps ClickHouse TIMEOUT_EXCEEDED and the client timeout to QueryTimeoutError', () => {
     expect(
       toStorageError(withFields('Timeout exceeded: elapsed 1 ms', { code: '159', type: 'TIMEOUT_EXCEEDED' }), 'q'),
@@ -32,9 +41,9 @@ describe('toStorageError', () => {
   });
 
   it('keeps other ClickHouse errors as StorageError naming the operation', () => {
-    const mapped = toStorageError(withFields('Unknown table', { code: '60', type: 'UNKNOWN_TABLE' }), 'getEvent');
+    const mapped = toStorageError(withFields('Syntax error', { code: '62', type: 'SYNTAX_ERROR' }), 'getEvent');
     expect(mapped.constructor).toBe(StorageError);
-    expect(mapped.message).toBe('getEvent: Unknown table');
+    expect(mapped.message).toBe('getEvent: Syntax error');
     expect(mapped.cause).toBeInstanceOf(Error);
   });
 

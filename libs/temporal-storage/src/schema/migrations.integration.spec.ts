@@ -54,6 +54,7 @@ describe('migrations and retention', () => {
       database,
     );
     expect(tables.map((t) => t.name)).toEqual([
+      'bridge_reports',
       'call_exits',
       'call_exits_from_events',
       'calls',
