@@ -5,6 +5,7 @@ import { freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge
 /** A built service as a separate process, as it runs in production, with its peak RSS sampled. */
 export class ServiceChild {
   private rssPeakKb = 0;
+  private anonPeakKb = 0;
   private sampler: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -15,7 +16,10 @@ export class ServiceChild {
   /** Starts `services/<name>/dist/main.js` (built) and waits until `readyPath` answers 2xx. */
   static async start(name: string, env: Record<string, string>, readyPath = '/healthz'): Promise<ServiceChild> {
     const port = await freePort();
-    const proc = TetheredProcess.spawn(process.execPath, [repoPath(`services/${name}/dist/main.js`)], {
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the service, written when it stops.
+    const profile = process.env['BENCH_CPU_PROF'];
+    const args = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+    const proc = TetheredProcess.spawn(process.execPath, [...args, repoPath(`services/${name}/dist/main.js`)], {
       tether: true,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     });
@@ -32,6 +36,15 @@ export class ServiceChild {
   /** Highest resident set size seen, in MiB (sampled every 100 ms from /proc). */
   get rssPeakMiB(): number {
     return this.rssPeakKb / 1024;
+  }
+
+  /**
+   * Highest anonymous resident memory (heaps, buffers, caches) seen, in MiB:
+   * RSS without the file-backed pages, which for an embedded ClickHouse are
+   * mostly libchdb's own ~0.5 GB of code mapped from disk.
+   */
+  get anonPeakMiB(): number {
+    return this.anonPeakKb / 1024;
   }
 
   /** Sum of a Prometheus metric's samples. */
@@ -52,10 +65,10 @@ export class ServiceChild {
   private sampleRss(): void {
     const read = async (): Promise<void> => {
       const status = readFileSync(`/proc/${await this.proc.pid()}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      this.rssPeakKb = Math.max(this.rssPeakKb, kb);
+      const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      this.rssPeakKb = Math.max(this.rssPeakKb, kb('VmRSS'));
+      this.anonPeakKb = Math.max(this.anonPeakKb, kb('RssAnon'));
     };
     this.sampler = setInterval(() => void read().catch(() => undefined), 100);
   }
 }
-

@@ -22,6 +22,12 @@ export class OffsetWatcher {
     return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
   }
 
+  /** Messages the topic still holds (the mock cluster deletes the oldest past 5 MB per partition). */
+  async retained(topic: string): Promise<number> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+  }
+
   async allCommitted(groupId: string, topic: string): Promise<boolean> {
     const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.committed(groupId, topic)]);
     return ends.every((end) => end.high === '0' || committed.get(end.partition) === BigInt(end.high));

@@ -5,7 +5,6 @@ import { SyntheticDataset } from '../storage';
 import type { OffsetWatcher } from './offset-watcher';
 
 interface Pending {
-  partition: number;
   lastOffset: bigint;
   events: number;
   sentAt: number;
@@ -42,19 +41,25 @@ export async function steadyLatency(options: {
   }).producer();
   await producer.connect();
 
-  const pending: Pending[] = [];
+  // Per partition, sends in offset order: a commit settles a prefix of them.
+  const pending = new Map<number, Pending[]>();
+  let pendingCount = 0;
   const latenciesMs: number[] = [];
   let polling = true;
   const poller = (async () => {
-    while (polling || pending.length > 0) {
+    while (polling || pendingCount > 0) {
       const committed = await options.watcher.committed(options.groupId, options.topic);
       const now = performance.now();
-      for (let i = pending.length - 1; i >= 0; i -= 1) {
-        const p = pending[i]!;
-        if ((committed.get(p.partition) ?? -1n) > p.lastOffset) {
+      for (const [partition, queue] of pending) {
+        const offset = committed.get(partition) ?? -1n;
+        let settled = 0;
+        while (settled < queue.length && offset > queue[settled]!.lastOffset) {
+          const p = queue[settled]!;
           for (let n = 0; n < p.events; n += 1) latenciesMs.push(now - p.sentAt);
-          pending.splice(i, 1);
+          settled += 1;
         }
+        queue.splice(0, settled);
+        pendingCount -= settled;
       }
       await new Promise((r) => setTimeout(r, tickMs));
     }
@@ -80,12 +85,10 @@ export async function steadyLatency(options: {
     });
     for (const record of metadata) {
       const count = byPartition.get(record.partition)?.length ?? 0;
-      pending.push({
-        partition: record.partition,
-        lastOffset: BigInt(record.baseOffset ?? '0') + BigInt(count - 1),
-        events: count,
-        sentAt,
-      });
+      const queue = pending.get(record.partition) ?? [];
+      queue.push({ lastOffset: BigInt(record.baseOffset ?? '0') + BigInt(count - 1), events: count, sentAt });
+      pending.set(record.partition, queue);
+      pendingCount += 1;
     }
     sent += batch.length;
     tick += 1;
@@ -94,9 +97,10 @@ export async function steadyLatency(options: {
   }
   const achievedRate = sent / ((performance.now() - started) / 1000);
   const deadline = performance.now() + 60_000;
-  while (pending.length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (pendingCount > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   polling = false;
-  pending.length = 0;
+  pending.clear();
+  pendingCount = 0;
   await poller;
   await producer.disconnect();
   return { latenciesMs, sent, achievedRate };

@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     }),
   );
   const burstRss = server.rssPeakMiB;
-  console.log(`steady: ${STEADY_RPS} batches/s (${(STEADY_RPS * EVENTS_PER_REQUEST).toLocaleString()} events/s), ${SECONDS} s...`);
+  const burstAnon = server.anonPeakMiB;
+  console.log(
+    `steady: ${STEADY_RPS} batches/s (${(STEADY_RPS * EVENTS_PER_REQUEST).toLocaleString()} events/s), ${SECONDS} s...`,
+  );
   const [steady, steadyProbe] = await withProbe(server.url, () =>
     load({
       url: server.url,
@@ -70,7 +73,11 @@ async function main(): Promise<void> {
   const s = summarize(steadyProbe);
   const distinct = Math.min(burst.ok, BODIES) * EVENTS_PER_REQUEST + Math.min(steady.ok, BODIES) * EVENTS_PER_REQUEST;
   const rows: Array<[string, string, string]> = [
-    ['ingest rate (8 connections)', `${Math.round(burst.eventsPerSecond).toLocaleString()} events/s`, '>= 50,000 events/s'],
+    [
+      'ingest rate (8 connections)',
+      `${Math.round(burst.eventsPerSecond).toLocaleString()} events/s`,
+      '>= 50,000 events/s',
+    ],
     ['  POST latency p50 / p99', `${burst.latencyP50} / ${burst.latencyP99} ms`, ''],
     ['  non-2xx / errors', `${burst.non2xx} / ${burst.errors + burst.timeouts}`, '0 / 0'],
     ['  ingest-to-queryable p50', `${b.p50.toFixed(0)} ms`, ''],
@@ -79,8 +86,13 @@ async function main(): Promise<void> {
     ['  POST latency p50 / p99', `${steady.latencyP50} / ${steady.latencyP99} ms`, ''],
     ['  ingest-to-queryable p50', `${s.p50.toFixed(0)} ms`, ''],
     ['  ingest-to-queryable p99', `${s.p99.toFixed(0)} ms`, '<= 300 ms'],
-    ['events stored (stats)', stats.storage.total_events.toLocaleString(), `>= ${distinct.toLocaleString()} distinct sent`],
+    [
+      'events stored (stats)',
+      stats.storage.total_events.toLocaleString(),
+      `>= ${distinct.toLocaleString()} distinct sent`,
+    ],
     ['peak RSS (throughput / all)', `${burstRss.toFixed(0)} / ${rss.toFixed(0)} MiB`, ''],
+    ['  of it anonymous (not code)', `${burstAnon.toFixed(0)} / ${server.anonPeakMiB.toFixed(0)} MiB`, ''],
   ];
   console.log(
     `\nbench/standalone: ${burst.bodyBytesMean.toFixed(0)} B mean body, ${burst.resent} resent bodies, ${burstProbe.length + steadyProbe.length} probes`,

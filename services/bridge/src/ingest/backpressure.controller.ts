@@ -14,6 +14,7 @@ import type { BridgeMetrics } from '../metrics/bridge-metrics';
 export class BackpressureController {
   private timer: NodeJS.Timeout | undefined;
   private paused = false;
+  private pausedForFailures = false;
 
   constructor(
     private readonly consumer: Consumer,
@@ -43,16 +44,24 @@ export class BackpressureController {
     if (!this.paused && (stats.retrying || stats.events_buffered >= bound * 0.8)) {
       this.consumer.pause([{ topic: this.topic }]);
       this.paused = true;
+      this.pausedForFailures = stats.retrying;
       this.metrics.paused.set(1);
-      this.logger.warn(
+      // A full buffer under a backlog is ordinary flow control; failing writes are not.
+      this.logger[stats.retrying ? 'warn' : 'debug'](
         { buffered: stats.events_buffered, lastError: stats.last_flush_error },
-        'pausing consumption: storage is behind',
+        stats.retrying ? 'pausing consumption: storage writes are failing' : 'pausing consumption: buffer is full',
       );
+    } else if (this.paused && stats.retrying && !this.pausedForFailures) {
+      this.pausedForFailures = true;
+      this.logger.warn({ lastError: stats.last_flush_error }, 'consumption stays paused: storage writes are failing');
     } else if (this.paused && !stats.retrying && stats.events_buffered <= bound * 0.5) {
       this.consumer.resume([{ topic: this.topic }]);
       this.paused = false;
       this.metrics.paused.set(0);
-      this.logger.info({ buffered: stats.events_buffered }, 'resuming consumption');
+      this.logger[this.pausedForFailures ? 'info' : 'debug'](
+        { buffered: stats.events_buffered },
+        'resuming consumption',
+      );
     }
   }
 }

@@ -1,9 +1,10 @@
 import type { TemporalBridge } from '@temporal-bridge/temporal-bridge';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { EachBatchPayload } from 'kafkajs';
 
 import type { BridgeMetrics } from '../metrics/bridge-metrics';
 import type { DeadLetterProducer } from './dead-letter.producer';
 import { keepAlive } from './keep-alive';
+import type { OffsetCommitter } from './offset-committer';
 
 /**
  * One Kafka batch (one partition) through the bridge, with the delivery
@@ -13,24 +14,48 @@ import { keepAlive } from './keep-alive';
  * crash anywhere replays the batch; replays duplicate nothing because events
  * without an event_id get a deterministic one (`kafka:topic/partition/offset`)
  * and a missing timestamp becomes the message's own timestamp.
+ *
+ * A batch ends once its events are buffered (the bridge's bounded buffer
+ * makes it wait when full) and its invalid messages dead-lettered; the
+ * OffsetCommitter commits it when the bridge has stored it. So the consumer
+ * keeps reading while a write is in progress, and many small batches are
+ * written in one insert.
  */
 export class BatchProcessor {
   constructor(
-    private readonly consumer: Consumer,
     private readonly bridge: TemporalBridge,
     private readonly deadLetters: DeadLetterProducer,
+    private readonly committer: OffsetCommitter,
     private readonly metrics: BridgeMetrics,
     private readonly heartbeatIntervalMs: number,
   ) {}
 
   /** Set at shutdown's deadline: batches still waiting give up, uncommitted. */
   private readonly giveUp = new AbortController();
+  private readonly active = new Set<Promise<void>>();
 
   abortWaiting(): void {
     this.giveUp.abort(new Error('shutting down: batch left uncommitted, it will be consumed again'));
   }
 
-  async process(payload: EachBatchPayload): Promise<void> {
+  /** Aborted at shutdown's deadline. */
+  get shutdownSignal(): AbortSignal {
+    return this.giveUp.signal;
+  }
+
+  /** Resolves when no batch is being processed. */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
+  process(payload: EachBatchPayload): Promise<void> {
+    const work = this.processBatch(payload);
+    this.active.add(work);
+    void work.finally(() => this.active.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const { topic, partition, messages } = batch;
     if (messages.length === 0) return;
@@ -56,14 +81,13 @@ export class BatchProcessor {
       );
       this.metrics.deadLettered.inc(result.rejected.length);
     }
-    await alive(this.bridge.waitUntilStored(result.ticket));
 
     // The partition moved to another member meanwhile: it re-reads from the
-    // last commit. Committing now could fail or fight with the new owner.
+    // last commit. Committing for it could fight with the new owner.
     if (!payload.isRunning() || payload.isStale()) return;
     const last = messages[messages.length - 1]!.offset;
     payload.resolveOffset(last);
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    this.committer.track(topic, partition, BigInt(last) + 1n, result.ticket);
     this.metrics.consumerLag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
   }
 }

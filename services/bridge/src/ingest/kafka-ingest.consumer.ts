@@ -11,17 +11,18 @@ import { BridgeMetrics } from '../metrics/bridge-metrics';
 import { BackpressureController } from './backpressure.controller';
 import { BatchProcessor } from './batch-processor';
 import { DeadLetterProducer } from './dead-letter.producer';
+import { OffsetCommitter } from './offset-committer';
 
 const RECONNECT_DELAY_MS = 2_000;
 
 /**
  * The Kafka side of the bridge service: a consumer-group member that feeds
  * each fetched batch through the bridge (BatchProcessor), dead-letters
- * invalid messages and pauses under backpressure. It starts in the
- * background (readiness says when it joined), so a Kafka outage at start is
- * retried rather than fatal. On shutdown it stops fetching, lets the batches
- * in flight be stored and committed, and leaves the group; the bridge is
- * flushed after that.
+ * invalid messages and pauses under backpressure; offsets are committed
+ * by the OffsetCommitter once stored. It starts in the background (readiness
+ * says when it joined), so a Kafka outage at start is retried rather than
+ * fatal. On shutdown it stops fetching, lets what it read be stored and
+ * committed, and only then leaves the group.
  */
 @Injectable()
 export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -29,6 +30,7 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
   private readonly deadLetters: DeadLetterProducer;
   private readonly backpressure: BackpressureController;
   private readonly processor: BatchProcessor;
+  private readonly committer: OffsetCommitter;
   private joined = false;
   private stopping = false;
   private starting: Promise<void> | undefined;
@@ -51,10 +53,11 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
       allowAutoTopicCreation: false,
     });
     this.deadLetters = new DeadLetterProducer(kafka, config.KAFKA_DLQ_TOPIC);
+    this.committer = new OffsetCommitter(this.consumer, bridge, logger);
     this.processor = new BatchProcessor(
-      this.consumer,
       bridge,
       this.deadLetters,
+      this.committer,
       metrics,
       config.KAFKA_HEARTBEAT_INTERVAL_MS,
     );
@@ -62,6 +65,7 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.committer.assigned(payload.memberAssignment);
       this.logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
     });
     this.consumer.on(CRASH, ({ payload }) => {
@@ -90,11 +94,18 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
     this.stopping = true;
     await this.starting;
     this.backpressure.stop();
-    // kafkajs waits for the batches in flight: they finish storing and
-    // commit. If storage is down that could be forever: past the deadline
-    // they give up uncommitted and are consumed again after the restart.
+    // Stop fetching but stay in the group, so that what was read can be
+    // stored and committed. If storage is down that could be forever: past
+    // the deadline it is left uncommitted and consumed again after the restart.
     const deadline = setTimeout(() => this.processor.abortWaiting(), this.config.SHUTDOWN_TIMEOUT_MS);
     try {
+      try {
+        this.consumer.pause([{ topic: this.config.KAFKA_TOPIC }]);
+      } catch {
+        // Not running (never joined): nothing is being fetched.
+      }
+      await this.processor.idle();
+      await this.committer.drain(this.processor.shutdownSignal);
       await this.consumer.disconnect();
     } finally {
       clearTimeout(deadline);
