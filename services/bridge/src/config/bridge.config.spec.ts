@@ -26,6 +26,8 @@ describe('bridge configuration', () => {
       FLUSH_INTERVAL_MS: 100,
       PORT: 4001,
       CLICKHOUSE_DATABASE: 'temporal_bridge',
+      KAFKA_PARTITIONS_CONCURRENTLY: 64,
+      KAFKA_MAX_WAIT_MS: 100,
     });
   });
 

@@ -42,6 +42,7 @@ export const bridgeEnvSchema = z
     KAFKA_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100, max: 60_000 }),
     KAFKA_PARTITIONS_CONCURRENTLY: envInt(64, { min: 1, max: 1024 }),
     KAFKA_MAX_BYTES_PER_PARTITION: envInt(1_048_576, { min: 1024, max: 64 * 1_048_576 }),
+    KAFKA_MAX_WAIT_MS: envInt(100, { min: 1, max: 60_000 }),
     REDIS_URL: envRequired('redis:// or rediss:// URL of the correlation cache').pipe(
       z.string().refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
     ),

@@ -49,7 +49,7 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
       heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: Math.max(60_000, config.KAFKA_SESSION_TIMEOUT_MS),
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
       allowAutoTopicCreation: false,
     });
     this.deadLetters = new DeadLetterProducer(kafka, config.KAFKA_DLQ_TOPIC);
