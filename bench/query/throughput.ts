@@ -1,8 +1,8 @@
-import { fork } from 'node:child_process';
 import { join } from 'node:path';
 
 import type { QueryStorage } from '@temporal-bridge/query';
 
+import { runLoadChild } from '../load-child';
 import { formatTable } from './latency';
 import type { QuerySample, RouteCase } from './route-cases';
 
@@ -24,16 +24,12 @@ export async function httpThroughput(
   connections: number,
   seconds: number,
 ): Promise<LoadResult> {
-  const config = JSON.stringify({ url, paths, connections, durationSeconds: seconds });
-  const child = fork(join(__dirname, 'load-client.ts'), [config], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  return runLoadChild<LoadResult>(join(__dirname, 'load-client.ts'), {
+    url,
+    paths,
+    connections,
+    durationSeconds: seconds,
   });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`load client exited with ${code}: ${out}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as LoadResult;
 }
 
 /** The raw storage call from `concurrency` callers in this process: storage's own ceiling, in calls/s. */

@@ -13,7 +13,6 @@
  * polls GET /v1/correlations/:id/events until it is there: that time is the
  * ingest-to-queryable latency. Prints figures; asserts nothing.
  */
-import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import { join } from 'node:path';
 import { uuidv7 } from '@temporal-bridge/event-schema';
 import { buildProjects } from '@temporal-bridge/testing';
 
+import { runLoadChild } from '../load-child';
 import { ServiceChild } from '../service-child';
 import { summarize } from '../storage';
 import type { IngestLoadConfig, IngestLoadResult } from './load-client';
@@ -30,6 +30,8 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 8);
 const EVENTS_PER_REQUEST = Number(process.env['BENCH_BATCH'] ?? 1000);
 const BODIES = Number(process.env['BENCH_BODIES'] ?? 400);
 const STEADY_RPS = Number(process.env['BENCH_STEADY_RPS'] ?? 25);
+// autocannon runs in a process of its own, so it does not share the probe's event loop.
+const LOAD_CLIENT = join(__dirname, 'load-client.ts');
 
 async function main(): Promise<void> {
   await buildProjects('services/standalone/tsconfig.app.json');
@@ -39,14 +41,14 @@ async function main(): Promise<void> {
 
   console.log(`throughput: ${CONNECTIONS} connections, ${EVENTS_PER_REQUEST}-event batches, ${SECONDS} s...`);
   const [burst, burstProbe] = await withProbe(server.url, () =>
-    load({
+    runLoadChild<IngestLoadResult>(LOAD_CLIENT, {
       url: server.url,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
       eventsPerRequest: EVENTS_PER_REQUEST,
       bodies: BODIES,
       seed: 1,
-    }),
+    } satisfies IngestLoadConfig),
   );
   const burstRss = server.rssPeakMiB;
   const burstAnon = server.anonPeakMiB;
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     `steady: ${STEADY_RPS} batches/s (${(STEADY_RPS * EVENTS_PER_REQUEST).toLocaleString()} events/s), ${SECONDS} s...`,
   );
   const [steady, steadyProbe] = await withProbe(server.url, () =>
-    load({
+    runLoadChild<IngestLoadResult>(LOAD_CLIENT, {
       url: server.url,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
       bodies: Math.min(BODIES, STEADY_RPS * SECONDS),
       requestsPerSecond: STEADY_RPS,
       seed: 2,
-    }),
+    } satisfies IngestLoadConfig),
   );
   const stats = (await (await fetch(`${server.url}/v1/stats`)).json()) as { storage: { total_events: number } };
   const rss = server.rssPeakMiB;
@@ -98,19 +100,6 @@ async function main(): Promise<void> {
     `\nbench/standalone: ${burst.bodyBytesMean.toFixed(0)} B mean body, ${burst.resent} resent bodies, ${burstProbe.length + steadyProbe.length} probes`,
   );
   for (const [name, value, target] of rows) console.log(`${name.padEnd(30)} ${value.padStart(22)}   ${target}`);
-}
-
-/** autocannon in a child process, so the load generator does not share the probe's event loop. */
-async function load(config: IngestLoadConfig): Promise<IngestLoadResult> {
-  const child = fork(join(__dirname, 'load-client.ts'), [JSON.stringify(config)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`load client exited with ${code}: ${out}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as IngestLoadResult;
 }
 
 /** Runs `work` while probing ingest-to-queryable latency, in ms, every 100 ms. */
