@@ -1,7 +1,7 @@
-import { freePort, startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { BASE_NS, event, openTestStorage } from './__fixtures__/storage-fixture';
+import { BASE_NS, event, openTestStorage, storageSuite } from './__fixtures__/storage-fixture';
 import {
   InvalidArgumentError,
   QueryAbortedError,
@@ -12,22 +12,10 @@ import {
 import { TemporalStorage } from './temporal-storage';
 
 describe('TemporalStorage', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('pings while open, and rejects every call with StorageUnavailableError once closed', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await expect(storage.ping()).resolves.toBeUndefined();
     await storage.close();
     await expect(storage.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
@@ -45,7 +33,7 @@ describe('TemporalStorage', () => {
   });
 
   it('cancels a query when its signal aborts, and keeps answering afterwards', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([event('a', 1, 'log', 'c'), event('b', 2, 'log', 'c')]);
     const aborted = new AbortController();
     aborted.abort();
@@ -63,13 +51,13 @@ describe('TemporalStorage', () => {
   });
 
   it('turns a query that outlives queryTimeoutMs into QueryTimeoutError', async () => {
-    const database = await clickhouse.createDatabase('timeout');
-    storage = await openTestStorage(clickhouse, { database });
+    const database = await suite.clickhouse.createDatabase('timeout');
+    const storage = await suite.open({ database });
     const events = Array.from({ length: 60_000 }, (_, i) =>
       event(`e${i}`, i, 'state_change', `c${i % 500}`, { data: { state: { [`k${i % 3000}`]: i } } }),
     );
     await storage.insertEvents(events);
-    const impatient = await openTestStorage(clickhouse, { database, queryTimeoutMs: 1 });
+    const impatient = await openTestStorage(suite.clickhouse, { database, queryTimeoutMs: 1 });
     try {
       await expect(impatient.reconstructStateAt(BASE_NS + 100_000n)).rejects.toBeInstanceOf(QueryTimeoutError);
     } finally {
@@ -78,7 +66,7 @@ describe('TemporalStorage', () => {
   });
 
   it('rejects bad arguments from every method instead of throwing synchronously', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const s = storage;
     const bad = 'x' as unknown as bigint;
     const calls: Array<() => Promise<unknown>> = [

@@ -1,4 +1,5 @@
 import type { TemporalEvent } from '@temporal-bridge/event-schema';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { TemporalStorage } from '../temporal-storage';
 import type { ClickHouseConnectionConfig, TemporalStorageOptions } from '../storage.types';
@@ -7,6 +8,46 @@ import type { ClickHouseConnectionConfig, TemporalStorageOptions } from '../stor
 export interface TestClickHouse {
   readonly target: ClickHouseConnectionConfig;
   createDatabase(prefix?: string): Promise<string>;
+}
+
+export interface StorageSuite<Server extends TestClickHouse> {
+  /** The file's ClickHouse (set once beforeAll ran). */
+  readonly clickhouse: Server;
+  /** openTestStorage on the file's ClickHouse; closed after the test. */
+  open(options?: Partial<Omit<TemporalStorageOptions, 'clickhouse'>>): Promise<TemporalStorage>;
+}
+
+/**
+ * The lifecycle every storage spec file shares: one ClickHouse for the
+ * file (`start` is libs/testing's startClickHouse), and every storage a test
+ * opens closed after it.
+ */
+export function storageSuite<Server extends TestClickHouse & { stop(): Promise<void> }>(
+  start: () => Promise<Server>,
+): StorageSuite<Server> {
+  let clickhouse: Server | undefined;
+  const opened: TemporalStorage[] = [];
+  beforeAll(async () => {
+    clickhouse = await start();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((storage) => storage.close()));
+  });
+  afterAll(async () => {
+    await clickhouse?.stop();
+  });
+  return {
+    get clickhouse(): Server {
+      if (clickhouse === undefined)
+        throw new Error('storageSuite: ClickHouse is not started yet (use it inside tests)');
+      return clickhouse;
+    },
+    async open(options = {}) {
+      const storage = await openTestStorage(this.clickhouse, options);
+      opened.push(storage);
+      return storage;
+    },
+  };
 }
 
 /**

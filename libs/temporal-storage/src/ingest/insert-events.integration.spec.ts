@@ -1,28 +1,15 @@
 import type { TemporalEvent } from '@temporal-bridge/event-schema';
-import { startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { BASE_NS, call, event, ids, openTestStorage } from '../__fixtures__/storage-fixture';
+import { BASE_NS, call, event, ids, storageSuite } from '../__fixtures__/storage-fixture';
 import { InvalidArgumentError } from '../errors';
-import type { TemporalStorage } from '../temporal-storage';
 
 describe('insertEvents', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('reads back exactly what was inserted: every field, exact nanoseconds, absent fields absent', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const full: TemporalEvent = {
       event_id: 'full-1',
       timestamp: BASE_NS + 123_456_789n,
@@ -64,13 +51,13 @@ describe('insertEvents', () => {
   });
 
   it('keeps distinct events that share a timestamp', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([event('a', 5, 'log', 'c1'), event('b', 5, 'log', 'c1'), event('c', 5, 'log', 'c2')]);
     expect(ids((await storage.getEventsInRange(BASE_NS + 5n, BASE_NS + 5n)).events)).toEqual(['a', 'b', 'c']);
   });
 
   it('makes duplicate and overlapping batches invisible in every query and in the stats', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const events = [
       ...call('root', 0, 100, { trace_id: 't1', ast_node_id: 'fn:root', service: 'svc' }),
       event('s1', 10, 'state_change', 'root', { trace_id: 't1', ast_node_id: 'st:1', data: { state: { k: 1 } } }),
@@ -122,13 +109,13 @@ describe('insertEvents', () => {
   });
 
   it('accepts an empty batch and stores nothing', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([]);
     expect(await storage.getStats()).toMatchObject({ total_events: 0, oldest_timestamp: null, newest_timestamp: null });
   });
 
   it('rejects (never throws) a batch holding an event the table cannot store, and stores none of it', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const bad = { ...event('bad', 1, 'log', 'c1'), timestamp: 7 as unknown as bigint };
     const pending = storage.insertEvents([event('good', 0, 'log', 'c1'), bad]);
     await expect(pending).rejects.toBeInstanceOf(InvalidArgumentError);

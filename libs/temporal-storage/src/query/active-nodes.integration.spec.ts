@@ -1,28 +1,15 @@
-import { startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { BASE_NS, call, event, openTestStorage } from '../__fixtures__/storage-fixture';
-import type { TemporalStorage } from '../temporal-storage';
+import { BASE_NS, call, event, storageSuite } from '../__fixtures__/storage-fixture';
 
 const WINDOW = { from: BASE_NS + 1000n, to: BASE_NS + 2000n };
 
 describe('getActiveAstNodes', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('counts calls overlapping the window, including one entered before it and still open', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       ...call('still-open', 100, null, { ast_node_id: 'fn:still-open' }),
       ...call('exits-inside', 200, 1500, { ast_node_id: 'fn:exits-inside' }),
@@ -47,7 +34,7 @@ describe('getActiveAstNodes', () => {
   });
 
   it('lists a node once when it is both in the window and in a call open across it', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       ...call('long', 100, null, { ast_node_id: 'fn:shared' }),
       ...call('short', 1500, 1600, { ast_node_id: 'fn:shared' }),
@@ -58,7 +45,7 @@ describe('getActiveAstNodes', () => {
   });
 
   it('lets an exit close only its own call, never another call of the same function', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       ...call('first', 100, 300, { ast_node_id: 'fn:shared' }),
       ...call('second', 200, null, { ast_node_id: 'fn:second' }),
@@ -69,7 +56,7 @@ describe('getActiveAstNodes', () => {
   });
 
   it('closes a call whose exit carries no duration_ns or arrives in a later batch', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const [entry, exit] = call('unpaired', 100, 500, { ast_node_id: 'fn:unpaired' });
     await storage.insertEvents([entry!, ...call('open', 150, null, { ast_node_id: 'fn:open' })]);
     expect(await storage.getActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual(['fn:open', 'fn:unpaired']);
@@ -80,7 +67,7 @@ describe('getActiveAstNodes', () => {
   });
 
   it('answers an empty list when nothing ran', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     expect(await storage.getActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual([]);
     await storage.insertEvents([...call('early', 1, 2, { ast_node_id: 'fn:early' })]);
     expect(await storage.getActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual([]);

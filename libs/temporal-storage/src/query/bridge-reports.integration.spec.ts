@@ -1,29 +1,16 @@
-import { clickHouseClient, startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clickHouseClient, startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { openTestStorage } from '../__fixtures__/storage-fixture';
+import { openTestStorage, storageSuite } from '../__fixtures__/storage-fixture';
 import { InvalidArgumentError, StorageUnavailableError } from '../errors';
-import type { TemporalStorage } from '../temporal-storage';
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 describe('bridge reports', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('lists the latest report of each recent instance', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const t = nowNs();
     await storage.recordBridgeReport({ instance: 'b-2', reported_at: t - 2_000_000_000n, stats: { events_stored: 1 } });
     await storage.recordBridgeReport({
@@ -53,7 +40,7 @@ describe('bridge reports', () => {
   });
 
   it('answers an empty list when nothing reported, and refuses bad arguments', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     expect(await storage.listBridgeReports()).toEqual([]);
     await expect(storage.listBridgeReports({ maxAgeMs: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(storage.recordBridgeReport({ instance: '', reported_at: nowNs(), stats: {} })).rejects.toBeInstanceOf(

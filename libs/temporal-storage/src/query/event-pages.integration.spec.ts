@@ -1,11 +1,10 @@
 import type { TemporalEvent } from '@temporal-bridge/event-schema';
-import { startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { BASE_NS, event, ids, openTestStorage } from '../__fixtures__/storage-fixture';
+import { BASE_NS, event, ids, storageSuite } from '../__fixtures__/storage-fixture';
 import { InvalidArgumentError, InvalidCursorError } from '../errors';
 import type { EventPage } from '../storage.types';
-import type { TemporalStorage } from '../temporal-storage';
 
 /** Follows next_cursor to the end. */
 async function allPages(
@@ -24,22 +23,10 @@ async function allPages(
 }
 
 describe('event pages', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('returns a range inclusive at both ends, and nothing outside it', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       event('before', 99, 'log', 'c'),
       event('from', 100, 'log', 'c'),
@@ -54,7 +41,7 @@ describe('event pages', () => {
   });
 
   it('orders ties on timestamp by seq (absent first), then event_id', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       event('z-seq2', 10, 'log', 'c', { seq: 2 }),
       event('b-seq1', 10, 'log', 'c', { seq: 1 }),
@@ -70,7 +57,7 @@ describe('event pages', () => {
   });
 
   it('pages through many events sharing one timestamp without gap or repeat', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const same = Array.from({ length: 250 }, (_, i) =>
       event(`e-${String(i).padStart(3, '0')}`, 500, 'log', 'c', i % 3 === 0 ? {} : { seq: i % 5, ast_node_id: 'n' }),
     );
@@ -78,18 +65,18 @@ describe('event pages', () => {
     const whole = await storage.getEventsInRange(BASE_NS, BASE_NS + 1000n);
     expect(whole.events).toHaveLength(252);
 
-    const paged = await allPages((cursor) => storage!.getEventsInRange(BASE_NS, BASE_NS + 1000n, { limit: 7, cursor }));
+    const paged = await allPages((cursor) => storage.getEventsInRange(BASE_NS, BASE_NS + 1000n, { limit: 7, cursor }));
     expect(paged.pages).toBe(36);
     expect(ids(paged.events)).toEqual(ids(whole.events));
 
-    const byNode = await allPages((cursor) => storage!.getEventsForAstNode('n', { limit: 11, cursor }));
+    const byNode = await allPages((cursor) => storage.getEventsForAstNode('n', { limit: 11, cursor }));
     expect(ids(byNode.events)).toEqual(ids(whole.events.filter((e) => e.ast_node_id === 'n')));
-    const byCorrelation = await allPages((cursor) => storage!.getEventsForCorrelation('c', { limit: 50, cursor }));
+    const byCorrelation = await allPages((cursor) => storage.getEventsForCorrelation('c', { limit: 50, cursor }));
     expect(ids(byCorrelation.events)).toEqual(ids(whole.events));
   });
 
   it('ends the last full page with a null cursor when nothing follows', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([event('a', 1, 'log', 'c'), event('b', 2, 'log', 'c')]);
     const first = await storage.getEventsInRange(BASE_NS, BASE_NS + 10n, { limit: 1 });
     expect(ids(first.events)).toEqual(['a']);
@@ -99,7 +86,7 @@ describe('event pages', () => {
   });
 
   it('filters a range by service', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       event('a', 1, 'log', 'c', { service: 'orders' }),
       event('b', 2, 'log', 'c', { service: 'billing' }),
@@ -111,7 +98,7 @@ describe('event pages', () => {
   });
 
   it('finds every event of an AST node and of a correlation, and nothing else', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       event('n1-a', 30, 'log', 'c1', { ast_node_id: 'src/a.ts:1:1' }),
       event('n2-a', 10, 'log', 'c2', { ast_node_id: 'src/a.ts:2:1' }),
@@ -124,7 +111,7 @@ describe('event pages', () => {
   });
 
   it('answers empty lists, a null cursor and undefined when nothing matches', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([event('a', 1, 'log', 'c', { ast_node_id: 'n' })]);
     expect(await storage.getEventsInRange(BASE_NS + 2n, BASE_NS + 3n)).toEqual({ events: [], next_cursor: null });
     expect(await storage.getEventsForAstNode('other')).toEqual({ events: [], next_cursor: null });
@@ -133,7 +120,7 @@ describe('event pages', () => {
   });
 
   it('rejects malformed and foreign cursors with InvalidCursorError', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([event('a', 1, 'log', 'c'), event('b', 2, 'log', 'c')]);
     const page = await storage.getEventsInRange(BASE_NS, BASE_NS + 10n, { limit: 1 });
     await expect(storage.getEventsInRange(BASE_NS, BASE_NS + 10n, { cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(
@@ -148,7 +135,7 @@ describe('event pages', () => {
   });
 
   it('rejects bad arguments with InvalidArgumentError, asynchronously', async () => {
-    storage = await openTestStorage(clickhouse, { maxResultRows: 50 });
+    const storage = await suite.open({ maxResultRows: 50 });
     const pending = storage.getEventsInRange(BASE_NS + 2n, BASE_NS + 1n);
     expect(pending).toBeInstanceOf(Promise);
     await expect(pending).rejects.toBeInstanceOf(InvalidArgumentError);
@@ -162,7 +149,7 @@ describe('event pages', () => {
   });
 
   it('caps a page at maxResultRows by default', async () => {
-    storage = await openTestStorage(clickhouse, { maxResultRows: 5 });
+    const storage = await suite.open({ maxResultRows: 5 });
     await storage.insertEvents(
       Array.from({ length: 12 }, (_, i) => event(`e${String(i).padStart(2, '0')}`, i, 'log', 'c')),
     );

@@ -1,8 +1,7 @@
-import { startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { call, event, ids, openTestStorage } from '../__fixtures__/storage-fixture';
-import type { TemporalStorage } from '../temporal-storage';
+import { call, event, ids, storageSuite } from '../__fixtures__/storage-fixture';
 
 /**
  * root (t1)
@@ -26,22 +25,10 @@ function nestedTrace() {
 }
 
 describe('traceExecutionPath', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('returns the trace up to the target, marking the target call and its ancestors on the stack', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents(nestedTrace());
     const path = await storage.traceExecutionPath('target');
     expect(path).toBeDefined();
@@ -60,7 +47,7 @@ describe('traceExecutionPath', () => {
   });
 
   it('accepts the target as an event, and answers undefined for an unknown one', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const events = nestedTrace();
     await storage.insertEvents(events);
     const target = events.find((e) => e.event_id === 'grandchild-entry')!;
@@ -71,7 +58,7 @@ describe('traceExecutionPath', () => {
   });
 
   it('falls back to the correlation when the target has no trace id', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       ...call('lonely', 0, 100),
       event('mid', 50, 'log', 'lonely'),
@@ -83,7 +70,7 @@ describe('traceExecutionPath', () => {
   });
 
   it('keeps the latest steps when the path exceeds maxResultRows, and still finds the stack', async () => {
-    storage = await openTestStorage(clickhouse, { maxResultRows: 3 });
+    const storage = await suite.open({ maxResultRows: 3 });
     await storage.insertEvents(nestedTrace());
     const path = await storage.traceExecutionPath('target');
     expect(path!.truncated).toBe(true);

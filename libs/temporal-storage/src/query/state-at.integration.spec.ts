@@ -1,30 +1,17 @@
-import { startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouse } from '@temporal-bridge/testing';
+import { describe, expect, it } from 'vitest';
 
-import { BASE_NS, call, event, openTestStorage } from '../__fixtures__/storage-fixture';
-import type { TemporalStorage } from '../temporal-storage';
+import { BASE_NS, call, event, storageSuite } from '../__fixtures__/storage-fixture';
 
 function state(id: string, at: number, values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return event(id, at, 'state_change', 'c', { data: { state: values } as never, ...extra });
 }
 
 describe('reconstructStateAt', () => {
-  let clickhouse: ClickHouseTestServer;
-  let storage: TemporalStorage | undefined;
-
-  beforeAll(async () => {
-    clickhouse = await startClickHouse();
-  });
-  afterEach(async () => {
-    await storage?.close();
-    storage = undefined;
-  });
-  afterAll(async () => {
-    await clickhouse?.stop();
-  });
+  const suite = storageSuite(startClickHouse);
 
   it('gives each key the value of its latest change at or before T, variable snapshots included', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       state('s1', 10, { cart: 1, user: 'ann', deep: { list: [1, 2.5, 'x'], flag: true } }),
       state('s2', 20, { cart: 2 }),
@@ -50,7 +37,7 @@ describe('reconstructStateAt', () => {
   });
 
   it('combines changes across day, hour, ten-minute and minute buckets exactly as a full scan would', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const second = 1_000_000_000;
     // Spread over three days, with changes on both sides of every bucket edge.
     const offsets = [
@@ -99,7 +86,7 @@ describe('reconstructStateAt', () => {
   });
 
   it('breaks ties on timestamp by seq (absent first), then event_id', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       state('b', 10, { bySeq: 'seq 2', byId: 'b' }, { seq: 2 }),
       state('a', 10, { bySeq: 'seq 1', byId: 'a' }, { seq: 2 }),
@@ -110,7 +97,7 @@ describe('reconstructStateAt', () => {
   });
 
   it('keeps values exact: strings with escapes, unicode, floats, nested objects', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     const values = {
       text: 'tab\t"quote" \\ é 漢字 🎬',
       numbers: [0.1, 1e21, 1.5e-7, -42, Number.MAX_SAFE_INTEGER],
@@ -121,7 +108,7 @@ describe('reconstructStateAt', () => {
   });
 
   it('lists the calls entered at or before T with no exit of their own at or before T', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       ...call('root', 0, 1000, { trace_id: 't1', ast_node_id: 'fn:root', service: 'api', function: 'handle' }),
       ...call('done', 10, 50, { trace_id: 't1', parent_id: 'root', ast_node_id: 'fn:done', service: 'api' }),
@@ -147,7 +134,7 @@ describe('reconstructStateAt', () => {
   });
 
   it('applies the service and trace filters to the state and to the calls', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([
       ...call('api-call', 0, null, { trace_id: 't1', service: 'api' }),
       ...call('worker-call', 0, null, { trace_id: 't2', service: 'worker' }),
@@ -172,13 +159,13 @@ describe('reconstructStateAt', () => {
   });
 
   it('answers an empty state and no calls before anything happened', async () => {
-    storage = await openTestStorage(clickhouse);
+    const storage = await suite.open();
     await storage.insertEvents([state('s', 10, { k: 1 }), ...call('c1', 10, null)]);
     expect(await storage.reconstructStateAt(BASE_NS + 9n)).toEqual({ at: BASE_NS + 9n, state: {}, active_calls: [] });
   });
 
   it('reads further candidates when closed ones fill a page, so the cap counts open calls only', async () => {
-    storage = await openTestStorage(clickhouse, { maxResultRows: 2 });
+    const storage = await suite.open({ maxResultRows: 2 });
     const unpairedExit = (id: string, entry: number, exit: number) => {
       const [entryEvent, exitEvent] = call(id, entry, exit);
       const { duration_ns: _duration, ...withoutDuration } = exitEvent!;
@@ -197,7 +184,7 @@ describe('reconstructStateAt', () => {
   });
 
   it('caps the open calls at maxResultRows and says so', async () => {
-    storage = await openTestStorage(clickhouse, { maxResultRows: 2 });
+    const storage = await suite.open({ maxResultRows: 2 });
     await storage.insertEvents([...call('a', 1, null), ...call('b', 2, null), ...call('c', 3, null)]);
     const snapshot = await storage.reconstructStateAt(BASE_NS + 10n);
     expect(snapshot.active_calls.map((c) => c.correlation_id)).toEqual(['a', 'b']);
