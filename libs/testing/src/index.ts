@@ -1,4 +1,4 @@
-export { startClickHouse, clickHouseClient } from './clickhouse/clickhouse-provider';
+export { startClickHouse, clickHouseClient, clickHouseEnv } from './clickhouse/clickhouse-provider';
 export type { ClickHouseProviderKind, ClickHouseTarget, ClickHouseTestServer } from './clickhouse/clickhouse-provider';
 export { startKafka } from './kafka/kafka-provider';
 export type { KafkaProviderKind, KafkaTestCluster, StartKafkaOptions } from './kafka/kafka-provider';

@@ -4,6 +4,7 @@ import { createQueryApp, DEFAULT_QUERY_LIMITS } from '@temporal-bridge/query';
 import { createLogger } from '@temporal-bridge/service-kit';
 import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import {
+  clickHouseEnv,
   pollUntil,
   startClickHouse,
   startKafka,
@@ -62,7 +63,6 @@ describe('SDK -> Kafka -> bridge -> ClickHouse -> query API', () => {
   it('returns the call tree an instrumented module produced: parents, one trace, paired entries and exits', async () => {
     const topic = await kafka.createTopic({ prefix: 'sdk_events', partitions: 4 });
     const database = await clickhouse.createDatabase('sdk_e2e');
-    const storageTarget = clickhouse.target;
     const bridge = await createBridgeApp(
       loadBridgeConfig({
         KAFKA_BROKERS: kafka.brokers.join(','),
@@ -74,13 +74,7 @@ describe('SDK -> Kafka -> bridge -> ClickHouse -> query API', () => {
         KAFKA_HEARTBEAT_INTERVAL_MS: '500',
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: redis.keyPrefix('sdk'),
-        ...(storageTarget.kind === 'server'
-          ? {
-              CLICKHOUSE_URL: storageTarget.url,
-              CLICKHOUSE_USER: storageTarget.username ?? '',
-              CLICKHOUSE_PASSWORD: storageTarget.password ?? '',
-            }
-          : { CLICKHOUSE_DATA_DIR: storageTarget.dataDir }),
+        ...clickHouseEnv(clickhouse.target),
         CLICKHOUSE_DATABASE: database,
         FLUSH_INTERVAL_MS: '50',
         LOG_LEVEL: 'warn',

@@ -18,6 +18,13 @@ export type ClickHouseProviderKind = 'external' | 'container' | 'embedded';
 export type ClickHouseTarget =
   { kind: 'server'; url: string; username?: string; password?: string } | { kind: 'embedded'; dataDir: string };
 
+/** The settings a service (bridge, query) reads to reach `target`: CLICKHOUSE_URL and credentials, or CLICKHOUSE_DATA_DIR. */
+export function clickHouseEnv(target: ClickHouseTarget): Record<string, string> {
+  return target.kind === 'server'
+    ? { CLICKHOUSE_URL: target.url, CLICKHOUSE_USER: target.username ?? '', CLICKHOUSE_PASSWORD: target.password ?? '' }
+    : { CLICKHOUSE_DATA_DIR: target.dataDir };
+}
+
 /** A ClickHouse for one test file; each test takes its own database. */
 export interface ClickHouseTestServer {
   readonly kind: ClickHouseProviderKind;

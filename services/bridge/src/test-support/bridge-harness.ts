@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger } from '@temporal-bridge/service-kit';
 import {
+  clickHouseEnv,
   pollUntil,
   uniqueName,
   type ClickHouseTarget,
@@ -46,14 +47,6 @@ export function bridgeEnv(
   database: string | undefined,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const storage: Record<string, string> =
-    clickhouse.kind === 'server'
-      ? {
-          CLICKHOUSE_URL: clickhouse.url,
-          CLICKHOUSE_USER: clickhouse.username ?? '',
-          CLICKHOUSE_PASSWORD: clickhouse.password ?? '',
-        }
-      : { CLICKHOUSE_DATA_DIR: clickhouse.dataDir };
   return {
     KAFKA_BROKERS: setup.kafka.brokers.join(','),
     KAFKA_TOPIC: setup.topic,
@@ -62,7 +55,7 @@ export function bridgeEnv(
     REDIS_URL: setup.redis.url,
     REDIS_KEY_PREFIX: setup.keyPrefix,
     ...(database === undefined ? {} : { CLICKHOUSE_DATABASE: database }),
-    ...storage,
+    ...clickHouseEnv(clickhouse),
     FLUSH_INTERVAL_MS: '50',
     PORT: '0',
     HOST: '127.0.0.1',
