@@ -79,8 +79,8 @@ export class TemporalStorage {
     let gateway: ClickHouseGateway | undefined;
     try {
       // The client's own timeout only guards against a dead socket: ClickHouse enforces queryTimeoutMs.
-      const clients = await createClients(options.clickhouse, Math.max(30_000, settings.queryTimeoutMs + 5_000));
-      gateway = new ClientGateway(clients, options.clickhouse.kind === 'embedded', settings.queryTimeoutMs);
+      const handles = await createClients(options.clickhouse, Math.max(30_000, settings.queryTimeoutMs + 5_000));
+      gateway = new ClientGateway(handles, options.clickhouse.kind === 'embedded', settings.queryTimeoutMs);
       await new MigrationRunner(gateway, db).run(MIGRATIONS);
       await applyRetention(gateway, settings.database, db, settings.retentionDays);
       return new TemporalStorage(settings.database, gateway, { gateway, db, maxResultRows: settings.maxResultRows });

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
+import type { ClickHouseHandle } from './client-factory';
+
 import { QueryAbortedError, StorageUnavailableError } from '../errors';
 import { toStorageError } from './error-mapping';
 
@@ -31,6 +33,22 @@ export interface ClickHouseGateway {
 }
 
 /**
+ * Settings of every batch insert. Durable before resolving: no async insert
+ * buffer, and the server answers only after the whole INSERT (and its
+ * materialized views) ran. A batch spanning many days (a replay, a test) is
+ * still one insert. A batch is not a query: no execution limit.
+ */
+const INSERT_SETTINGS = {
+  async_insert: 0,
+  wait_end_of_query: 1,
+  max_partitions_per_insert_block: '0',
+  max_execution_time: 0,
+} as const satisfies ClickHouseSettings;
+
+/** The same settings as a SETTINGS clause, for an INSERT written out (wait_end_of_query is HTTP's: chdb always waits). */
+const INLINE_INSERT_SETTINGS = 'async_insert = 0, max_partitions_per_insert_block = 0, max_execution_time = 0';
+
+/**
  * Gateway over one or more @clickhouse/client instances (several chdb
  * sessions for embedded ClickHouse, one HTTP client for a server).
  */
@@ -40,7 +58,7 @@ export class ClientGateway implements ClickHouseGateway {
   private readonly querySettings: ClickHouseSettings;
 
   constructor(
-    private readonly clients: readonly ClickHouseClient[],
+    private readonly handles: readonly ClickHouseHandle[],
     /** chdb cannot cancel a running query, and its abort path corrupts the session's next answer. */
     private readonly embedded: boolean,
     queryTimeoutMs: number,
@@ -80,22 +98,20 @@ export class ClientGateway implements ClickHouseGateway {
   }
 
   async insertTabSeparated(table: string, columns: readonly string[], body: string, what: string): Promise<void> {
-    await this.run({ sql: '', what }, async (client) => {
+    await this.run({ sql: '', what }, async (client, _signal, handle) => {
+      if (handle.runInline !== undefined) {
+        // Table and column names are ours, never a caller's.
+        await handle.runInline(
+          `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS ${INLINE_INSERT_SETTINGS} FORMAT TabSeparated\n${body}`,
+        );
+        return;
+      }
       await client.insert({
         table,
         columns: [...columns] as [string, ...string[]],
         format: 'TabSeparated',
         values: Readable.from([body], { objectMode: false }),
-        clickhouse_settings: {
-          // Durable before resolving: no async insert buffer, and the server
-          // answers only after the whole INSERT (and its materialized views) ran.
-          async_insert: 0,
-          wait_end_of_query: 1,
-          // A batch spanning many days (a replay, a test) is still one insert.
-          max_partitions_per_insert_block: '0',
-          // A batch is not a query: no execution limit (chdb sessions keep the last one set).
-          max_execution_time: 0,
-        },
+        clickhouse_settings: INSERT_SETTINGS,
       });
     });
   }
@@ -110,7 +126,7 @@ export class ClientGateway implements ClickHouseGateway {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled(this.clients.map((client) => client.close()));
+    await Promise.allSettled(this.handles.map((handle) => handle.client.close()));
   }
 
   private settingsFor(statement: Statement): ClickHouseSettings {
@@ -120,14 +136,14 @@ export class ClientGateway implements ClickHouseGateway {
 
   private async run<T>(
     statement: Statement,
-    call: (client: ClickHouseClient, abortSignal: AbortSignal | undefined) => Promise<T>,
+    call: (client: ClickHouseClient, abortSignal: AbortSignal | undefined, handle: ClickHouseHandle) => Promise<T>,
   ): Promise<T> {
     const { signal, what } = statement;
     if (this.closed) throw new StorageUnavailableError(`${what}: the storage is closed`);
     if (signal?.aborted) throw new QueryAbortedError(`${what}: aborted by the caller`, { cause: signal.reason });
-    const client = this.clients[this.next % this.clients.length]!;
+    const handle = this.handles[this.next % this.handles.length]!;
     this.next += 1;
-    const work = call(client, this.embedded ? undefined : signal);
+    const work = call(handle.client, this.embedded ? undefined : signal, handle);
     if (signal === undefined) return work.catch((error: unknown) => Promise.reject(toStorageError(error, what)));
     // Embedded: the query keeps running to its end (bounded by max_execution_time);
     // the caller is answered at once and the late result is dropped.

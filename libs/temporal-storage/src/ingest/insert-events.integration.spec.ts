@@ -3,7 +3,7 @@ import { startClickHouse } from '@temporal-bridge/testing';
 import { describe, expect, it } from 'vitest';
 
 import { BASE_NS, call, event, ids, storageSuite } from '../__fixtures__/storage-fixture';
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, StorageUnavailableError } from '../errors';
 
 describe('insertEvents', () => {
   const suite = storageSuite(startClickHouse);
@@ -121,5 +121,13 @@ describe('insertEvents', () => {
     await expect(pending).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(pending).rejects.toThrow(/event 1 \(bad\)/);
     expect((await storage.getStats()).total_events).toBe(0);
+  });
+
+  it('rejects with StorageUnavailableError when the events table is gone, naming the operation', async () => {
+    const storage = await suite.open();
+    await suite.clickhouse.client.command({ query: `DROP TABLE ${storage.database}.events SYNC` });
+    const pending = storage.insertEvents([event('orphan', 1, 'log', 'c1')]);
+    await expect(pending).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(pending).rejects.toThrow(/^insertEvents: ClickHouse is unavailable \(Table \S+\.events does not exist/);
   });
 });
