@@ -29,6 +29,8 @@ export interface TemporalBridgeOptions {
   maxBufferedEvents?: number;
   /** Largest single insert when a backlog builds up. Default max(bufferSize, 10 000). */
   maxBatchEvents?: number;
+  /** Inserts in flight at once; they are released in order. Default 2. */
+  flushConcurrency?: number;
   /** Backoff of failed flushes. Default 100 ms doubling up to 5 s. */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
   /** How long stop() keeps trying to flush before giving up. Default 30 s. */
@@ -45,6 +47,7 @@ export interface ResolvedBridgeConfig {
   flushIntervalMs: number;
   maxBufferedEvents: number;
   maxBatchEvents: number;
+  flushConcurrency: number;
   initialRetryDelayMs: number;
   maxRetryDelayMs: number;
   stopTimeoutMs: number;
@@ -61,6 +64,7 @@ export function resolveConfig(options: TemporalBridgeOptions): ResolvedBridgeCon
     flushIntervalMs: positive('flushIntervalMs', options.flushIntervalMs ?? 100),
     maxBufferedEvents: positive('maxBufferedEvents', options.maxBufferedEvents ?? Math.max(bufferSize * 10, 10_000)),
     maxBatchEvents: positive('maxBatchEvents', options.maxBatchEvents ?? Math.max(bufferSize, 10_000)),
+    flushConcurrency: positive('flushConcurrency', options.flushConcurrency ?? 2),
     initialRetryDelayMs: positive('retry.initialDelayMs', options.retry?.initialDelayMs ?? 100),
     maxRetryDelayMs: positive('retry.maxDelayMs', options.retry?.maxDelayMs ?? 5_000),
     stopTimeoutMs: positive('stopTimeoutMs', options.stopTimeoutMs ?? 30_000),

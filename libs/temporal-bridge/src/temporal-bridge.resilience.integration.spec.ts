@@ -189,6 +189,45 @@ describe('storage outage', () => {
   });
 });
 
+describe('concurrent inserts', () => {
+  it('runs up to flushConcurrency inserts at once and releases events only in buffer order', async () => {
+    const storage = await newStorage();
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const started: number[] = [];
+    let finished = 0;
+    // The real storage, its first insert held back until the test lets it go.
+    const gated = Object.create(storage) as TemporalStorage;
+    gated.insertEvents = async (events) => {
+      if (started.push(events.length) === 1) await firstHeld;
+      await storage.insertEvents(events);
+      finished += 1;
+    };
+    const bridge = await start({
+      temporalStorage: gated,
+      bufferSize: 10,
+      maxBatchEvents: 10,
+      flushConcurrency: 2,
+      flushIntervalMs: 60_000,
+    });
+    for (let i = 0; i < 30; i += 1)
+      await bridge.correlateEvent({ event_type: 'log', correlation_id: `c_${i}`, timestamp: at(i) });
+
+    await pollUntil(() => finished === 1, { description: 'the second batch stored while the first is held' });
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([10, 10]);
+    expect((await storage.getStats()).total_events).toBe(10);
+    expect(bridge.localStats().events_buffered).toBe(30);
+
+    releaseFirst();
+    await bridge.flushBuffer({ timeoutMs: 20_000 });
+    expect(started).toEqual([10, 10, 10]);
+    expect(bridge.localStats().events_buffered).toBe(0);
+    const stored = await bridge.getEventsInRange(BASE, BASE + 29n);
+    expect(stored.map((e) => e.correlation_id)).toEqual(Array.from({ length: 30 }, (_, i) => `c_${i}`));
+  });
+});
+
 describe('TemporalBridgeModule', () => {
   it('starts the bridge with the application and flushes it on shutdown', async () => {
     const storage = await newStorage();

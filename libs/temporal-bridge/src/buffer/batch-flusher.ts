@@ -18,6 +18,8 @@ export interface BatchFlusherOptions {
   bufferSize: number;
   /** Most events in one insert: under a backlog, batches grow up to this. */
   maxBatchEvents: number;
+  /** Inserts in flight at once (each batch correlated in order before its insert starts). */
+  flushConcurrency: number;
   initialRetryDelayMs: number;
   maxRetryDelayMs: number;
 }
@@ -33,12 +35,28 @@ export interface FlushStats {
   retrying: boolean;
 }
 
+/** A batch handed to storage, not yet released from the buffer. */
+interface Flight {
+  events: number;
+  /** Set once its insert succeeded or it failed (correlation or insert). */
+  outcome?: { ok: true; latencyMs: number } | { ok: false; error: unknown };
+  /** Resolves (never rejects) once `outcome` is set. */
+  settled: Promise<void>;
+}
+
 /**
- * Moves events from the buffer to storage, one batch at a time (so batches
- * are stored in order): correlate, insert, and only then release them from
- * the buffer. A failed batch stays at the head and is retried with
- * exponential backoff; since storage is idempotent by event_id, a retry of a
- * batch that was in fact written duplicates nothing.
+ * Moves events from the buffer to storage: correlate, insert, and only then
+ * release them from the buffer. Batches are correlated one after the other,
+ * in buffer order; while one inserts, the next is correlated and up to
+ * `flushConcurrency` inserts run at once (ClickHouse parses and writes each
+ * on its own threads; embedded chdb runs one per session). Batches are
+ * released strictly in order, so "stored up to", and the Kafka offsets
+ * committed behind it, never pass an unstored event.
+ *
+ * A failed batch stays at the head: once the inserts behind it have settled,
+ * it is retried with exponential backoff together with them. Storage is
+ * idempotent by event_id, so resending a batch that was in fact written
+ * duplicates nothing.
  */
 export class BatchFlusher {
   readonly stats: FlushStats = {
@@ -51,7 +69,12 @@ export class BatchFlusher {
     retrying: false,
   };
   private demand = 0;
-  private running: Promise<void> | undefined;
+  /** Batches in flight, oldest first; together they are the oldest `sent` events of the buffer. */
+  private inFlight: Flight[] = [];
+  private sent = 0;
+  private correlating = false;
+  /** Set while a failed head waits for the others and backs off. */
+  private recovery: Promise<void> | undefined;
   private halted = false;
   private retryDelay: number;
   private cancelSleep: (() => void) | undefined;
@@ -74,7 +97,7 @@ export class BatchFlusher {
 
   /** After a push: flush when a full batch waits. */
   onPush(): void {
-    if (this.buffer.size >= this.options.bufferSize) this.kick();
+    if (this.buffer.size - this.sent >= this.options.bufferSize) this.kick();
   }
 
   /** Stops for good, interrupting a backoff wait; events left stay in the buffer. */
@@ -83,37 +106,88 @@ export class BatchFlusher {
     this.cancelSleep?.();
     // An insert hanging on a dead server must not hold shutdown forever.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    await Promise.race([this.quiet(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
   }
 
-  private wanted(): boolean {
-    return !this.halted && (this.buffer.size >= this.options.bufferSize || !this.buffer.isStored(this.demand));
+  /** Resolves once nothing is in flight or recovering. */
+  private async quiet(): Promise<void> {
+    while (this.inFlight.length > 0 || this.recovery !== undefined) {
+      await Promise.all([...this.inFlight.map((flight) => flight.settled), this.recovery]);
+    }
   }
 
+  /** Whether events beyond those in flight are due: a full batch, or asked for by requestAll. */
+  private moreToSend(): boolean {
+    return (
+      !this.halted &&
+      (this.buffer.size - this.sent >= this.options.bufferSize || !this.buffer.isStored(this.demand - this.sent))
+    );
+  }
+
+  /** Starts the next batch if one is due and there is room: one correlation at a time, inserts up to the limit. */
   private kick(): void {
-    if (this.running !== undefined || !this.wanted()) return;
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-      // Events may have arrived after the loop's last check.
-      if (this.wanted()) this.kick();
+    if (this.correlating || this.recovery !== undefined) return;
+    if (this.inFlight.length >= this.options.flushConcurrency || !this.moreToSend()) return;
+    const batch = this.buffer.peek(this.options.maxBatchEvents, this.sent);
+    if (batch.length === 0) return;
+    let settle!: () => void;
+    const flight: Flight = { events: batch.length, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    this.inFlight.push(flight);
+    this.sent += batch.length;
+    this.correlating = true;
+    void this.send(batch).then((outcome) => {
+      flight.outcome = outcome;
+      settle();
+      this.release();
+      this.kick();
     });
   }
 
-  private async run(): Promise<void> {
-    while (this.wanted()) {
-      const batch = this.buffer.peek(this.options.maxBatchEvents);
-      if (batch.length === 0) return;
-      const started = performance.now();
-      try {
-        await this.sink.insertEvents(await this.correlator.correlate(batch));
-      } catch (error) {
-        await this.backOff(batch.length, error);
-        continue;
-      }
-      this.buffer.commit(batch.length);
-      this.recordSuccess(batch.length, performance.now() - started);
+  /** Correlates the batch (the next one waits for that), then inserts it. Never rejects. */
+  private async send(batch: TemporalEvent[]): Promise<NonNullable<Flight['outcome']>> {
+    const started = performance.now();
+    let insert: Promise<void>;
+    try {
+      insert = this.sink.insertEvents(await this.correlator.correlate(batch));
+    } catch (error) {
+      return { ok: false, error };
+    } finally {
+      this.correlating = false;
     }
+    this.kick();
+    try {
+      await insert;
+      return { ok: true, latencyMs: performance.now() - started };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** Releases stored batches from the head, in order; a failed head starts the recovery. */
+  private release(): void {
+    if (this.recovery !== undefined) return;
+    for (let head = this.inFlight[0]; head?.outcome !== undefined; head = this.inFlight[0]) {
+      if (!head.outcome.ok) {
+        this.recovery = this.recover(head.events, head.outcome.error).finally(() => {
+          this.recovery = undefined;
+          this.kick();
+        });
+        return;
+      }
+      this.inFlight.shift();
+      this.sent -= head.events;
+      this.buffer.commit(head.events);
+      this.recordSuccess(head.events, head.outcome.latencyMs);
+    }
+  }
+
+  /** Lets the batches behind a failed head settle, forgets them all (they are sent again), then backs off. */
+  private async recover(events: number, error: unknown): Promise<void> {
+    await Promise.all(this.inFlight.map((flight) => flight.settled));
+    this.inFlight = [];
+    this.sent = 0;
+    await this.backOff(events, error);
   }
 
   private recordSuccess(events: number, latencyMs: number): void {
@@ -134,6 +208,7 @@ export class BatchFlusher {
     this.stats.retrying = true;
     this.observer.flushFailed?.({ events, error, retryInMs: wait });
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.maxRetryDelayMs);
+    if (this.halted) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, wait);
       this.cancelSleep = () => {

@@ -49,9 +49,9 @@ export class EventBuffer {
     return this.nextTicket;
   }
 
-  /** The oldest `max` events, left in place until `commit`. */
-  peek(max: number): TemporalEvent[] {
-    return this.events.slice(0, max);
+  /** Up to `max` events after the oldest `skip` (those already in flight), left in place until `commit`. */
+  peek(max: number, skip = 0): TemporalEvent[] {
+    return this.events.slice(skip, skip + max);
   }
 
   /** Storage accepted the oldest `count` events: release them and wake waiters. */
