@@ -38,6 +38,7 @@ export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics): Tem
     },
     bufferSize: config.BUFFER_SIZE,
     flushIntervalMs: config.FLUSH_INTERVAL_MS,
+    flushConcurrency: config.FLUSH_CONCURRENCY,
     maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
     maxDataBytes: config.MAX_EVENT_DATA_BYTES,
     stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -32,6 +32,7 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       correlationCache: new MemoryCorrelationCache({ maxEntries: config.CORRELATION_CACHE_ENTRIES }),
       bufferSize: config.BUFFER_SIZE,
       flushIntervalMs: config.FLUSH_INTERVAL_MS,
+      flushConcurrency: config.FLUSH_CONCURRENCY,
       maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
       maxDataBytes: config.MAX_EVENT_DATA_BYTES,
       stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
