@@ -36,17 +36,23 @@ export interface ClickHouseGateway {
  * Settings of every batch insert. Durable before resolving: no async insert
  * buffer, and the server answers only after the whole INSERT (and its
  * materialized views) ran. A batch spanning many days (a replay, a test) is
- * still one insert. A batch is not a query: no execution limit.
+ * still one insert. A batch is not a query: no execution limit. The views an
+ * insert feeds run side by side: half the latency of a 1000-event insert
+ * (README).
  */
 const INSERT_SETTINGS = {
   async_insert: 0,
   wait_end_of_query: 1,
   max_partitions_per_insert_block: '0',
   max_execution_time: 0,
+  parallel_view_processing: 1,
 } as const satisfies ClickHouseSettings;
 
-/** The same settings as a SETTINGS clause, for an INSERT written out (wait_end_of_query is HTTP's: chdb always waits). */
-const INLINE_INSERT_SETTINGS = 'async_insert = 0, max_partitions_per_insert_block = 0, max_execution_time = 0';
+/** The same as a SETTINGS clause, for an INSERT written out (wait_end_of_query is HTTP's: chdb always waits). */
+const INLINE_INSERT_SETTINGS = Object.entries(INSERT_SETTINGS)
+  .filter(([name]) => name !== 'wait_end_of_query')
+  .map(([name, value]) => `${name} = ${value}`)
+  .join(', ');
 
 /**
  * Gateway over one or more @clickhouse/client instances (several chdb
