@@ -91,6 +91,21 @@ describe('parseEvent', () => {
     expect(fieldsOf(parseEvent(rest))).toEqual(['event_id']);
   });
 
+  it('calls a fallback id function only for an event without event_id', () => {
+    const { event_id: _dropped, ...rest } = valid;
+    const calls: string[] = [];
+    const fallback = (): string => {
+      calls.push('called');
+      return 'http:hash';
+    };
+    const kept = parseEvent(valid, { fallbackEventId: fallback });
+    expect(kept.ok && kept.event.event_id).toBe(valid.event_id);
+    expect(calls).toEqual([]);
+    const filled = parseEvent(rest, { fallbackEventId: fallback });
+    expect(filled.ok && filled.event.event_id).toBe('http:hash');
+    expect(calls).toEqual(['called']);
+  });
+
   it.each([
     ['missing event_type', { event_type: undefined }, 'event_type'],
     ['upper-case event_type', { event_type: 'FunctionEntry' }, 'event_type'],

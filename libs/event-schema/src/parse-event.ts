@@ -10,10 +10,11 @@ export interface ParseOptions {
   clock?: Clock;
   /**
    * Deterministic id for an event without event_id (the bridge passes
-   * `topic/partition/offset`), so a replay never duplicates it. Without one,
-   * a missing event_id is a problem.
+   * `topic/partition/offset`), so a replay never duplicates it; or a function
+   * making it, called only for an event that has no event_id (a content hash
+   * is worth computing only then). Without one, a missing event_id is a problem.
    */
-  fallbackEventId?: string;
+  fallbackEventId?: string | (() => string);
   /** Limit on serialized `data`, in bytes (default 64 KiB). */
   maxDataBytes?: number;
 }
@@ -49,7 +50,8 @@ export function parseEvent(input: unknown, options: ParseOptions = {}): ParseRes
   const wire = parsed.data;
   const problems: EventProblem[] = [];
 
-  const eventId = wire.event_id ?? options.fallbackEventId;
+  const fallback = options.fallbackEventId;
+  const eventId = wire.event_id ?? (typeof fallback === 'function' ? fallback() : fallback);
   if (eventId === undefined) {
     problems.push({
       field: 'event_id',

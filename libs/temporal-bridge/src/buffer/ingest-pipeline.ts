@@ -24,7 +24,7 @@ export interface IngestOptions {
 }
 
 export interface SubmitOptions {
-  /** Deterministic id for the event at `index` when it has none. */
+  /** Deterministic id for the event at `index` when it has none (called only then). */
   fallbackEventId?: (index: number) => string;
   /**
    * Receive time for events without timestamp: one for all, or per index
@@ -70,7 +70,7 @@ export class IngestPipeline {
 
   /** One event: rejects with InvalidEventError, waits while the buffer is full. */
   async ingest(input: unknown, options: IngestOptions = {}): Promise<TemporalEvent> {
-    const result = this.parse(input, options.fallbackEventId ?? uuidv7(), options.receivedAt);
+    const result = this.parse(input, () => options.fallbackEventId ?? uuidv7(), options.receivedAt);
     if (!result.ok) {
       this.reject(result.problems);
       throw new InvalidEventError(result.problems);
@@ -88,7 +88,7 @@ export class IngestPipeline {
     inputs.forEach((input, index) => {
       const result = this.parse(
         input,
-        options.fallbackEventId?.(index) ?? uuidv7(),
+        () => options.fallbackEventId?.(index) ?? uuidv7(),
         typeof receivedAt === 'function' ? receivedAt(index) : receivedAt,
         options.raw === true,
       );
@@ -102,7 +102,13 @@ export class IngestPipeline {
     return { accepted, rejected, ticket };
   }
 
-  private parse(input: unknown, fallbackEventId: string, receivedAt: bigint | undefined, raw = false): ParseResult {
+  /** `fallbackEventId` is called only for an event without event_id. */
+  private parse(
+    input: unknown,
+    fallbackEventId: () => string,
+    receivedAt: bigint | undefined,
+    raw = false,
+  ): ParseResult {
     const options = {
       fallbackEventId,
       receivedAt: receivedAt ?? this.clock.nowNanos(),
