@@ -47,11 +47,10 @@ interface Flight {
 /**
  * Moves events from the buffer to storage: correlate, insert, and only then
  * release them from the buffer. Batches are correlated one after the other,
- * in buffer order; while one inserts, the next is correlated and up to
- * `flushConcurrency` inserts run at once (ClickHouse parses and writes each
- * on its own threads; embedded chdb runs one per session). Batches are
- * released strictly in order, so "stored up to", and the Kafka offsets
- * committed behind it, never pass an unstored event.
+ * in buffer order, and up to `flushConcurrency` inserts run at once (with
+ * more than one, the next batch is correlated while the previous inserts).
+ * Batches are released strictly in order, so "stored up to", and the Kafka
+ * offsets committed behind it, never pass an unstored event.
  *
  * A failed batch stays at the head: once the inserts behind it have settled,
  * it is retried with exponential backoff together with them. Storage is

@@ -24,7 +24,7 @@ describe('bridge configuration', () => {
       KAFKA_DLQ_TOPIC: 'temporal.events.dlq',
       BUFFER_SIZE: 1000,
       FLUSH_INTERVAL_MS: 100,
-      FLUSH_CONCURRENCY: 2,
+      FLUSH_CONCURRENCY: 1,
       PORT: 4001,
       CLICKHOUSE_DATABASE: 'temporal_bridge',
       KAFKA_PARTITIONS_CONCURRENTLY: 64,

@@ -22,7 +22,7 @@ export const standaloneConfigSchema = z
     RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
     BUFFER_SIZE: envInt(1000, { min: 1, max: 1_000_000 }),
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
-    FLUSH_CONCURRENCY: envInt(2, { min: 1, max: 16 }),
+    FLUSH_CONCURRENCY: envInt(1, { min: 1, max: 16 }),
     MAX_BUFFERED_EVENTS: envInt(50_000, { min: 1 }),
     MAX_EVENT_DATA_BYTES: envInt(65_536, { min: 1024, max: 16 * 1_048_576 }),
     INGEST_MAX_BODY_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
