@@ -128,6 +128,8 @@ describe('insertEvents', () => {
     await suite.clickhouse.client.command({ query: `DROP TABLE ${storage.database}.events SYNC` });
     const pending = storage.insertEvents([event('orphan', 1, 'log', 'c1')]);
     await expect(pending).rejects.toBeInstanceOf(StorageUnavailableError);
-    await expect(pending).rejects.toThrow(/^insertEvents: ClickHouse is unavailable \(Table \S+\.events does not exist/);
+    await expect(pending).rejects.toThrow(
+      /^insertEvents: ClickHouse is unavailable \(Table \S+\.events does not exist/,
+    );
   });
 });
