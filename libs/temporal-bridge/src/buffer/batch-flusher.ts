@@ -94,9 +94,9 @@ export class BatchFlusher {
     this.kick();
   }
 
-  /** After a push: flush when a full batch waits. */
+  /** After a push: flush when a full batch waits (kick decides, with moreToSend). */
   onPush(): void {
-    if (this.buffer.size - this.sent >= this.options.bufferSize) this.kick();
+    this.kick();
   }
 
   /** Stops for good, interrupting a backoff wait; events left stay in the buffer. */
