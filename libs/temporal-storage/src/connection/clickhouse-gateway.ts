@@ -60,6 +60,8 @@ const INLINE_INSERT_SETTINGS = Object.entries(INSERT_SETTINGS)
  */
 export class ClientGateway implements ClickHouseGateway {
   private next = 0;
+  /** Statements running on each handle, until ClickHouse finishes them (not when a caller gives up). */
+  private readonly running: number[];
   private closed = false;
   private readonly querySettings: ClickHouseSettings;
 
@@ -69,6 +71,7 @@ export class ClientGateway implements ClickHouseGateway {
     private readonly embedded: boolean,
     queryTimeoutMs: number,
   ) {
+    this.running = handles.map(() => 0);
     this.querySettings = {
       // Int64 and UInt64 as strings in JSON: nanosecond timestamps must not go through a double.
       output_format_json_quote_64bit_integers: 1,
@@ -140,6 +143,23 @@ export class ClientGateway implements ClickHouseGateway {
     return statement.unlimited === true ? { ...this.querySettings, max_execution_time: 0 } : this.querySettings;
   }
 
+  /**
+   * The least busy handle, in turn among equals. A chdb session runs one
+   * statement at a time while sessions run side by side (measured, README):
+   * a query sent to the session that is writing a batch would wait for the
+   * whole insert, so it goes to an idle one.
+   */
+  private pickHandle(): number {
+    const count = this.handles.length;
+    let best = this.next % count;
+    for (let step = 1; step < count; step += 1) {
+      const index = (this.next + step) % count;
+      if (this.running[index]! < this.running[best]!) best = index;
+    }
+    this.next = best + 1;
+    return best;
+  }
+
   private async run<T>(
     statement: Statement,
     call: (client: ClickHouseClient, abortSignal: AbortSignal | undefined, handle: ClickHouseHandle) => Promise<T>,
@@ -147,9 +167,14 @@ export class ClientGateway implements ClickHouseGateway {
     const { signal, what } = statement;
     if (this.closed) throw new StorageUnavailableError(`${what}: the storage is closed`);
     if (signal?.aborted) throw new QueryAbortedError(`${what}: aborted by the caller`, { cause: signal.reason });
-    const handle = this.handles[this.next % this.handles.length]!;
-    this.next += 1;
+    const index = this.pickHandle();
+    const handle = this.handles[index]!;
+    this.running[index]! += 1;
     const work = call(handle.client, this.embedded ? undefined : signal, handle);
+    const done = (): void => {
+      this.running[index]! -= 1;
+    };
+    work.then(done, done);
     if (signal === undefined) return work.catch((error: unknown) => Promise.reject(toStorageError(error, what)));
     // Embedded: the query keeps running to its end (bounded by max_execution_time);
     // the caller is answered at once and the late result is dropped.

@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ClientGateway } from './clickhouse-gateway';
+import { createClients } from './client-factory';
+
+describe('ClientGateway on embedded ClickHouse', () => {
+  let dataDir: string;
+  let gateway: ClientGateway;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tb-gateway-'));
+    const handles = await createClients({ kind: 'embedded', dataDir, sessions: 2 }, 30_000);
+    gateway = new ClientGateway(handles, true, 30_000);
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('sends statements to an idle session, not behind a long one on the busy session', async () => {
+    let slowDone = false;
+    const slow = gateway
+      .select<{ s: number }>({ sql: 'SELECT sleep(1.5) AS s', what: 'slow' })
+      .finally(() => (slowDone = true));
+    // In turn, the second of these would land on the session running sleep() and wait for it.
+    for (let i = 0; i < 3; i += 1) {
+      expect(await gateway.select<{ n: number }>({ sql: 'SELECT 1 AS n', what: 'quick' })).toEqual([{ n: 1 }]);
+      expect(slowDone).toBe(false);
+    }
+    await expect(slow).resolves.toEqual([{ s: 0 }]);
+  });
+});
