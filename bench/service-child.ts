@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 
 import { freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
 
+/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux build Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** A built service as a separate process, as it runs in production, with its peak RSS sampled. */
 export class ServiceChild {
   private rssPeakKb = 0;
@@ -45,6 +48,17 @@ export class ServiceChild {
    */
   get anonPeakMiB(): number {
     return this.anonPeakKb / 1024;
+  }
+
+  /**
+   * CPU time the service has used so far, all threads (user + system), in
+   * seconds. On a shared machine, CPU per event is steadier than a rate.
+   */
+  async cpuSeconds(): Promise<number> {
+    const stat = readFileSync(`/proc/${await this.proc.pid()}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
 
   /** Sum of a Prometheus metric's samples. */

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   console.log(`standalone ${server.url}, data ${dataDir}`);
 
   console.log(`throughput: ${CONNECTIONS} connections, ${EVENTS_PER_REQUEST}-event batches, ${SECONDS} s...`);
+  const cpuAtStart = await server.cpuSeconds();
   const [burst, burstProbe] = await withProbe(server.url, () =>
     runLoadChild<IngestLoadResult>(LOAD_CLIENT, {
       url: server.url,
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       seed: 1,
     } satisfies IngestLoadConfig),
   );
+  const cpuAfterBurst = await server.cpuSeconds();
   const burstRss = server.rssPeakMiB;
   const burstAnon = server.anonPeakMiB;
   console.log(
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
       seed: 2,
     } satisfies IngestLoadConfig),
   );
+  const cpuAfterSteady = await server.cpuSeconds();
   const stats = (await (await fetch(`${server.url}/v1/stats`)).json()) as { storage: { total_events: number } };
   const rss = server.rssPeakMiB;
   await server.stop();
@@ -84,10 +87,12 @@ async function main(): Promise<void> {
     ['  non-2xx / errors', `${burst.non2xx} / ${burst.errors + burst.timeouts}`, '0 / 0'],
     ['  ingest-to-queryable p50', `${b.p50.toFixed(0)} ms`, ''],
     ['  ingest-to-queryable p99', `${b.p99.toFixed(0)} ms`, '<= 300 ms'],
+    ['  server CPU per event', `${cpuMicros(cpuAfterBurst - cpuAtStart, burst)} us`, ''],
     [`steady rate achieved`, `${Math.round(steady.eventsPerSecond).toLocaleString()} events/s`, ''],
     ['  POST latency p50 / p99', `${steady.latencyP50} / ${steady.latencyP99} ms`, ''],
     ['  ingest-to-queryable p50', `${s.p50.toFixed(0)} ms`, ''],
     ['  ingest-to-queryable p99', `${s.p99.toFixed(0)} ms`, '<= 300 ms'],
+    ['  server CPU per event', `${cpuMicros(cpuAfterSteady - cpuAfterBurst, steady)} us`, ''],
     [
       'events stored (stats)',
       stats.storage.total_events.toLocaleString(),
@@ -100,6 +105,15 @@ async function main(): Promise<void> {
     `\nbench/standalone: ${burst.bodyBytesMean.toFixed(0)} B mean body, ${burst.resent} resent bodies, ${burstProbe.length + steadyProbe.length} probes`,
   );
   for (const [name, value, target] of rows) console.log(`${name.padEnd(30)} ${value.padStart(22)}   ${target}`);
+}
+
+/**
+ * Server CPU (all threads: HTTP, validation, chdb inserts, merges, probe
+ * queries) per event answered 2xx, in microseconds: on a shared machine it
+ * varies less than the rate, and 2 cores / 50k events/s leaves 40.
+ */
+function cpuMicros(cpuSeconds: number, load: IngestLoadResult): string {
+  return ((cpuSeconds * 1e6) / (load.ok * EVENTS_PER_REQUEST)).toFixed(1);
 }
 
 /** Runs `work` while probing ingest-to-queryable latency, in ms, every 100 ms. */
