@@ -110,7 +110,8 @@ async function main(): Promise<void> {
 /**
  * Server CPU (all threads: HTTP, validation, chdb inserts, merges, probe
  * queries) per event answered 2xx, in microseconds: on a shared machine it
- * varies less than the rate, and 2 cores / 50k events/s leaves 40.
+ * varies less than the rate, and 2 cores / 50k events/s leaves 40. Merges
+ * still running when a phase ends count in the next one.
  */
 function cpuMicros(cpuSeconds: number, load: IngestLoadResult): string {
   return ((cpuSeconds * 1e6) / (load.ok * EVENTS_PER_REQUEST)).toFixed(1);
