@@ -74,7 +74,7 @@ export class TemporalBridge implements EventHandler {
     this.pipeline = new IngestPipeline(
       new Correlator(cache),
       storage,
-      { ...config, maxDataBytes: options.maxDataBytes },
+      { ...config, maxDataBytes: options.maxDataBytes, timestampWindow: options.timestampWindow },
       this.clock,
       options.observer,
     );

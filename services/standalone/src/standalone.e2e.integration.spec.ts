@@ -282,6 +282,48 @@ describe('standalone mode', () => {
     expect(((await get('/v1/correlations/nd-1/events')).body['events'] as unknown[]).length).toBe(2);
   });
 
+  it('rejects timestamps in the wrong unit by index, naming the mistake, and takes RFC 3339', async () => {
+    const event = (correlation_id: string, timestamp: unknown) => ({
+      event_type: 'log',
+      correlation_id,
+      timestamp,
+      data: { message: 'unit' },
+    });
+    const nowMs = Date.now();
+    const body = [
+      event('unit-s', Math.floor(nowMs / 1000)), // what the user sent: seconds
+      event('unit-ms', nowMs),
+      event('unit-us', String(nowMs * 1000)),
+      event('unit-zero', 0),
+      event('unit-old', String(BigInt(nowMs - 31 * 86_400_000) * 1_000_000n)), // before RETENTION_DAYS=30
+      event('unit-future', String(BigInt(nowMs + 3_600_000) * 1_000_000n)), // beyond MAX_CLOCK_SKEW_SECONDS=300
+      event('unit-rfc', new Date(nowMs - 1000).toISOString().replace('Z', '987654Z')),
+    ];
+    const ingest = await post('/v1/events', JSON.stringify(body));
+    expect([ingest.status, ingest.body['accepted']]).toEqual([202, 1]);
+    const reasons = (ingest.body['rejected'] as Array<{ index: number; reason: string }>).map((r) => [
+      r.index,
+      r.reason,
+    ]);
+    expect(reasons).toEqual([
+      [
+        0,
+        expect.stringMatching(
+          /^timestamp: timestamp \d+ looks like seconds since the epoch; timestamps are nanoseconds/,
+        ),
+      ],
+      [1, expect.stringContaining('looks like milliseconds since the epoch')],
+      [2, expect.stringContaining('looks like microseconds since the epoch')],
+      [3, expect.stringContaining('timestamp 0 is the epoch itself')],
+      [4, expect.stringContaining('before the 30-day retention window')],
+      [5, expect.stringContaining('beyond the 300 s clock-skew allowance')],
+    ]);
+    for (const id of ['unit-s', 'unit-ms', 'unit-zero', 'unit-old', 'unit-future'])
+      expect((await get(`/v1/correlations/${id}/events`)).body['events']).toEqual([]);
+    const rfc = (await get('/v1/correlations/unit-rfc/events')).body['events'] as Array<{ timestamp: string }>;
+    expect(rfc.map((e) => e.timestamp)).toEqual([(BigInt(nowMs - 1000) * 1_000_000n + 987_654n).toString()]);
+  });
+
   it('answers bad input with 4xx JSON naming the problem', async () => {
     const badTime = await get('/v1/events?from=yesterday&to=1');
     expect(badTime.status).toBe(400);

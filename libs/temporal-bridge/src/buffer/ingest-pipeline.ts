@@ -6,6 +6,7 @@ import {
   type EventProblem,
   type ParseResult,
   type TemporalEvent,
+  type TimestampWindow,
 } from '@temporal-bridge/event-schema';
 
 import type { Correlator } from '../correlation/correlator';
@@ -55,17 +56,23 @@ export class IngestPipeline {
   eventsRejected = 0;
   backpressureWaits = 0;
   private readonly maxDataBytes: number | undefined;
+  private readonly timestampWindow: TimestampWindow | undefined;
 
   constructor(
     correlator: Correlator,
     sink: BatchSink,
-    options: BatchFlusherOptions & { maxBufferedEvents: number; maxDataBytes?: number },
+    options: BatchFlusherOptions & {
+      maxBufferedEvents: number;
+      maxDataBytes?: number;
+      timestampWindow?: TimestampWindow;
+    },
     private readonly clock: Clock,
     private readonly observer: IngestObserver = {},
   ) {
     this.buffer = new EventBuffer(options.maxBufferedEvents);
     this.flusher = new BatchFlusher(this.buffer, correlator, sink, options, observer);
     this.maxDataBytes = options.maxDataBytes;
+    this.timestampWindow = options.timestampWindow;
   }
 
   /** One event: rejects with InvalidEventError, waits while the buffer is full. */
@@ -113,6 +120,8 @@ export class IngestPipeline {
       fallbackEventId,
       receivedAt: receivedAt ?? this.clock.nowNanos(),
       maxDataBytes: this.maxDataBytes,
+      timestampWindow: this.timestampWindow,
+      clock: this.clock,
     };
     if (!raw) return parseEvent(input, options);
     if (typeof input === 'string' || input instanceof Uint8Array) return parseEventJson(input, options);

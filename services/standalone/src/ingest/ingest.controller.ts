@@ -18,7 +18,7 @@ export class IngestController {
   @ApiOperation({
     summary: 'Ingest events',
     description:
-      'A JSON array of wire events, or NDJSON (one event per line). Invalid events are reported by index and not stored; the answer comes once the valid ones are durably stored.',
+      'A JSON array of wire events, or NDJSON (one event per line). Invalid events are reported by index and not stored; the answer comes once the valid ones are durably stored. `timestamp`: decimal int64 nanoseconds since the epoch, or RFC 3339 with a zone and up to nanosecond precision; one before the retention window (RETENTION_DAYS), more than MAX_CLOCK_SKEW_SECONDS in the future, or obviously in seconds, milliseconds, microseconds or 0 is rejected with a reason naming the likely mistake.',
   })
   @ApiConsumes('application/json', ...NDJSON_TYPES)
   @ApiBody({ description: 'Wire events (schema version 1).', schema: { type: 'array', items: { type: 'object' } } })
