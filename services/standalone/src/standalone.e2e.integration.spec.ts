@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { uuidv7 } from '@temporal-bridge/event-schema';
+import { InstrumentationRuntime } from '@temporal-bridge/instrumentation';
 import { buildProjects, freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -322,6 +323,47 @@ describe('standalone mode', () => {
       expect((await get(`/v1/correlations/${id}/events`)).body['events']).toEqual([]);
     const rfc = (await get('/v1/correlations/unit-rfc/events')).body['events'] as Array<{ timestamp: string }>;
     expect(rfc.map((e) => e.timestamp)).toEqual([(BigInt(nowMs - 1000) * 1_000_000n + 987_654n).toString()]);
+  });
+
+  it('answers 422 with the per-index body when no event is accepted, 202 when some are', async () => {
+    const none = await post('/v1/events', '[{}]');
+    expect(none.status).toBe(422);
+    expect(none.body).toEqual({
+      accepted: 0,
+      rejected: [{ index: 0, reason: expect.stringContaining('event_type') as string }],
+    });
+    const ndjson = await post('/v1/events', 'not json\n{"correlation_id":"x"}', 'application/x-ndjson');
+    expect([ndjson.status, ndjson.body['accepted'], (ndjson.body['rejected'] as unknown[]).length]).toEqual([
+      422, 0, 2,
+    ]);
+    // An empty batch has nothing to refuse.
+    expect(await post('/v1/events', '[]')).toEqual({ status: 202, body: { accepted: 0, rejected: [] } });
+  });
+
+  it("lets the SDK's HTTP transport count a 422 batch as rejected, each event with its reason, not retry it", async () => {
+    const runtime = new InstrumentationRuntime({
+      service: 'unit-mistake',
+      transport: { kind: 'http', baseUrl: server!.url, timeoutMs: 5_000 },
+      queue: { batchSize: 10, lingerMs: 1 },
+      retry: { initialMs: 10, maxMs: 50 },
+      dropReportIntervalMs: 0,
+    });
+    try {
+      const wire = (timestamp: string) => ({
+        event_id: uuidv7(),
+        event_type: 'log',
+        correlation_id: 'sdk-unit',
+        timestamp,
+        data: { message: 'seconds by mistake' },
+      });
+      expect(runtime.publish(wire('1796160000'))).toBe(true);
+      expect(runtime.publish(wire('1796160001'))).toBe(true);
+      expect(await runtime.flush(10_000)).toEqual({ ok: true, unsent: 0 });
+      expect(runtime.stats()).toMatchObject({ sent: 0, send_failures: 0, dropped: { rejected: 2 } });
+      expect(runtime.stats().last_error).toContain('looks like seconds since the epoch');
+    } finally {
+      await runtime.shutdown(1_000);
+    }
   });
 
   it('answers bad input with 4xx JSON naming the problem', async () => {

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, schemaRef } from '@temporal-bridge/query';
+import type { FastifyReply } from 'fastify';
 
 import { IngestService } from './ingest.service';
 import type { IngestResult } from './ingest.schemas';
@@ -24,12 +25,22 @@ export class IngestController {
   @ApiBody({ description: 'Wire events (schema version 1).', schema: { type: 'array', items: { type: 'object' } } })
   @ApiResponse({
     status: 202,
-    description: 'Stored; rejected lists the invalid events by index.',
+    description:
+      'At least one event (or an empty body) stored; rejected lists the invalid events by index. Partial acceptance is a 202 too: read `rejected`.',
+    schema: schemaRef('IngestResult'),
+  })
+  @ApiResponse({
+    status: 422,
+    description:
+      'No event accepted: every event of the body was invalid. Same body as the 202 (`accepted` is 0, `rejected` names each one by index), so `curl -f` and status checks see the failure.',
     schema: schemaRef('IngestResult'),
   })
   @ApiErrorResponses(413, 415)
-  ingest(@Body() body: unknown): Promise<IngestResult> {
-    return this.ingestService.ingest(body);
+  async ingest(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResult> {
+    const result = await this.ingestService.ingest(body);
+    // Nothing stored: a 2xx would tell the client it worked.
+    if (result.accepted === 0 && result.rejected.length > 0) void reply.status(422);
+    return result;
   }
 
   @Post('flush')
