@@ -5,7 +5,7 @@ import { RemoteBridgeError, RemoteTemporalBridge } from '@temporal-bridge/instru
 import { parseCli, UsageError, USAGE, type CliInvocation } from './cli-args';
 import { asJson, eventsTable, pathTable, stateText, statsText } from './format';
 
-/** `npm run cli -- <command>` / `npx temporal-bridge <command>`: the Cinema primitives from a terminal. */
+/** `npx temporal-bridge <command>` / `npm run -s cli -- <command>`: the Cinema primitives from a terminal. */
 async function run(invocation: CliInvocation): Promise<string> {
   const { command, json } = invocation;
   const bridge = new RemoteTemporalBridge({ baseUrl: invocation.url, apiKey: invocation.apiKey });
@@ -47,7 +47,34 @@ async function run(invocation: CliInvocation): Promise<string> {
   }
 }
 
+/**
+ * `temporal-bridge ... | head` closes the pipe early: the reader has what it
+ * wanted, so stop quietly instead of crashing on EPIPE. Exit 0 is what
+ * `git log | head` and friends do.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+/**
+ * Under `npm run cli` without `-s`, npm prints its banner on stdout before
+ * our JSON, so `| jq` fails. We cannot remove it; say how to avoid it.
+ */
+function npmBannerHint(json: boolean): void {
+  const underNpmRun = process.env['npm_lifecycle_event'] === 'cli';
+  const silent = ['silent', 'error'].includes(process.env['npm_config_loglevel'] ?? '');
+  if (json && underNpmRun && !silent) {
+    process.stderr.write(
+      'note: npm printed its banner on stdout above the JSON; for clean output use `npm run -s cli -- ...` or `npx temporal-bridge ...`\n',
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  quietOnClosedPipe();
   let invocation: CliInvocation;
   try {
     invocation = parseCli(process.argv.slice(2), process.env, () => systemClock.nowNanos());
@@ -55,6 +82,7 @@ async function main(): Promise<void> {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
     process.exit(2);
   }
+  npmBannerHint(invocation.json);
   try {
     process.stdout.write(`${await run(invocation)}\n`);
   } catch (error) {

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
 
   section('Statistics', '/v1/stats');
   console.log(statsText(await bridge.getStats()));
-  console.log(`\nMore: ${url}/docs (OpenAPI), and npm run cli -- --help`);
+  console.log(`\nMore: ${url}/docs (OpenAPI), and npx temporal-bridge --help`);
 }
 
 main().catch((error: unknown) => {
