@@ -12,6 +12,13 @@ const root = join(import.meta.dirname, '..');
 const report = join(tmpdir(), `temporal-bridge-vitest-${process.pid}.json`);
 const vitest = join(root, 'node_modules', '.bin', 'vitest');
 
+// Redis, Kafka and a compiler for the local fallbacks: installed here when
+// root with apt-get, else the run stops at once with the command to run.
+if (spawnSync(process.execPath, [join(root, 'scripts/test-prerequisites.mjs')], { stdio: 'inherit' }).status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 // Checks that fail before any test runs count as one failure each, so the
 // summary line still says something went wrong.
 const preflight = [['scripts/check-engines.mjs', []]];
