@@ -294,5 +294,9 @@ describe('bridge service recovery', () => {
     expect(new Set(await allIds(storage))).toEqual(new Set([...first.eventIds, ...second.eventIds]));
     // The same application instance consumed them: no restart happened.
     expect(await running.metric('tb_bridge_events_consumed_total')).toBeGreaterThanOrEqual(consumedBefore + 200);
+    // The outage is in the logs (kept out of the test output), as kafkajs errors.
+    expect(running.logs().some((line) => line.includes('"level":50') && line.includes('"logger":"kafkajs"'))).toBe(
+      true,
+    );
   });
 });
