@@ -46,9 +46,11 @@ export function engineProblems(lock, versions, rootEngines) {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const versions = promisedVersions(readFileSync(join(root, 'README.md'), 'utf8'));
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // Another directory holding README.md, package.json and package-lock.json (for its tests).
+  const dir = process.argv[2] ?? root;
+  const versions = promisedVersions(readFileSync(join(dir, 'README.md'), 'utf8'));
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const problems = engineProblems(lock, versions, manifest.engines?.node);
   if (problems.length > 0) {
     console.error(`Node.js support: the README promises ${versions.join(', ')}, but:`);
