@@ -390,6 +390,10 @@ describe('standalone mode', () => {
       ]),
     );
     expect(Object.keys(document.paths['/v1/events'] ?? {}).sort()).toEqual(['get', 'post']);
+    const post = document.paths['/v1/events']?.['post'] as { description: string; responses: Record<string, unknown> };
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '422']));
+    expect(post.description).toContain('RFC 3339');
+    expect(post.description).toContain('MAX_CLOCK_SKEW_SECONDS');
   });
 
   it('keeps every answer across a graceful restart', async () => {
