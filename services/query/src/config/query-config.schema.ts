@@ -28,7 +28,7 @@ export const queryApiEnvShape = {
 };
 
 /**
- * The query service's environment (ARCHITECTURE.md, Running; services/query/README.md).
+ * The query service's environment (docs/architecture.md, Running; services/query/README.md).
  * Parse it with service-kit's loadConfig: a bad value names its variable.
  */
 export const queryServiceConfigSchema = z
