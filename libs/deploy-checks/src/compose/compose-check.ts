@@ -59,12 +59,12 @@ export function composeModelProblems(files: readonly string[]): Problem[] {
   const file = files.join(' + ');
   const problems: Problem[] = [];
   const services = (merged.services ?? {}) as Record<string, Json>;
-  const volumes = new Set(Object.keys((merged.volumes ?? {})));
+  const volumes = new Set(Object.keys(merged.volumes ?? {}));
   const base = dirname(resolve(files[0] ?? '.'));
   for (const [name, service] of Object.entries(services)) {
     const where = `/services/${name}`;
     const dependsOn = service.depends_on;
-    const deps = Array.isArray(dependsOn) ? (dependsOn as string[]) : Object.keys((dependsOn ?? {}));
+    const deps = Array.isArray(dependsOn) ? (dependsOn as string[]) : Object.keys(dependsOn ?? {});
     for (const dep of deps) {
       if (!(dep in services)) problems.push({ file, where, message: `depends_on names no service: ${dep}` });
     }
