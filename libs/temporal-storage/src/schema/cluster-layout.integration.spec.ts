@@ -137,9 +137,9 @@ describe('cluster layout (CLICKHOUSE_CLUSTER), generated from the shipped migrat
     const later: Migration[] = [
       {
         version: 90,
-        name: 'ast_nodes',
+        name: 'later_nodes',
         statements: [
-          `CREATE TABLE IF NOT EXISTS {db}.ast_nodes
+          `CREATE TABLE IF NOT EXISTS {db}.later_nodes
 (
     ast_node_id String,
     service LowCardinality(String),
@@ -148,30 +148,34 @@ describe('cluster layout (CLICKHOUSE_CLUSTER), generated from the shipped migrat
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (ast_node_id, service)`,
-          `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.ast_nodes_from_events TO {db}.ast_nodes AS
+          `CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.later_nodes_from_events TO {db}.later_nodes AS
 SELECT ast_node_id, service, min(timestamp) AS first_seen FROM {db}.events WHERE ast_node_id != '' GROUP BY ast_node_id, service`,
         ],
       },
-      { version: 91, name: 'column', statements: ['ALTER TABLE {db}.ast_nodes ADD COLUMN IF NOT EXISTS kind String'] },
+      {
+        version: 91,
+        name: 'column',
+        statements: ['ALTER TABLE {db}.later_nodes ADD COLUMN IF NOT EXISTS kind String'],
+      },
       {
         version: 92,
         name: 'index',
         statements: ['ALTER TABLE {db}.events ADD INDEX IF NOT EXISTS svc service TYPE set(0) GRANULARITY 1'],
       },
-      { version: 93, name: 'drop', statements: ['DROP TABLE IF EXISTS {db}.ast_nodes'] },
+      { version: 93, name: 'drop', statements: ['DROP TABLE IF EXISTS {db}.later_nodes'] },
     ];
     const { cluster } = await layouts([...MIGRATIONS, ...later]);
     const tail = cluster.slice(-8);
-    expect(tail[0]).toMatch(/^CREATE TABLE IF NOT EXISTS tb_cluster\.ast_nodes_local ON CLUSTER temporal/);
+    expect(tail[0]).toMatch(/^CREATE TABLE IF NOT EXISTS tb_cluster\.later_nodes_local ON CLUSTER temporal/);
     expect(tail[0]).toMatch(/ENGINE = ReplicatedAggregatingMergeTree\('\/clickhouse\/tables\/\{shard\}/);
-    expect(tail[1]).toMatch(/Distributed\(temporal, 'tb_cluster', 'ast_nodes_local', rand\(\)\)$/);
-    expect(tail[2]).toMatch(/TO tb_cluster\.ast_nodes_local[\s\S]*FROM tb_cluster\.events_local/);
+    expect(tail[1]).toMatch(/Distributed\(temporal, 'tb_cluster', 'later_nodes_local', rand\(\)\)$/);
+    expect(tail[2]).toMatch(/TO tb_cluster\.later_nodes_local[\s\S]*FROM tb_cluster\.events_local/);
     // A column goes to both tables; an index only to the stored one.
-    expect(tail[3]).toMatch(/^ALTER TABLE tb_cluster\.ast_nodes_local ON CLUSTER temporal\s+\(ADD COLUMN/);
-    expect(tail[4]).toMatch(/^ALTER TABLE tb_cluster\.ast_nodes ON CLUSTER temporal\s+\(ADD COLUMN/);
+    expect(tail[3]).toMatch(/^ALTER TABLE tb_cluster\.later_nodes_local ON CLUSTER temporal\s+\(ADD COLUMN/);
+    expect(tail[4]).toMatch(/^ALTER TABLE tb_cluster\.later_nodes ON CLUSTER temporal\s+\(ADD COLUMN/);
     expect(tail[5]).toMatch(/^ALTER TABLE tb_cluster\.events_local ON CLUSTER temporal\s+\(ADD INDEX/);
-    expect(tail[6]).toBe('DROP TABLE IF EXISTS tb_cluster.ast_nodes ON CLUSTER temporal SYNC');
-    expect(tail[7]).toBe('DROP TABLE IF EXISTS tb_cluster.ast_nodes_local ON CLUSTER temporal SYNC');
+    expect(tail[6]).toBe('DROP TABLE IF EXISTS tb_cluster.later_nodes ON CLUSTER temporal SYNC');
+    expect(tail[7]).toBe('DROP TABLE IF EXISTS tb_cluster.later_nodes_local ON CLUSTER temporal SYNC');
   });
 
   it('refuses what it cannot translate, naming the migration', () => {
