@@ -15,9 +15,9 @@ import { readExecutionPath } from './query/execution-path.query';
 import type { QueryContext } from './query/query-context';
 import { readStateAt } from './query/state-at.query';
 import { readStats } from './query/stats.query';
-import type { SchemaLayout } from './schema/cluster-layout';
 import { quoteDatabase } from './schema/migration';
 import { MigrationRunner } from './schema/migration-runner';
+import type { SchemaLayout } from './schema/cluster-layout';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
