@@ -68,7 +68,7 @@ if (existsSync(report)) {
   problems.push('Vitest wrote no report');
 }
 if (run.status !== 0 && failed === preflightFailed) {
-  failed = 1;
+  failed += 1;
   problems.push(`Vitest exited with status ${run.status ?? run.signal} (unhandled error or crash; see above)`);
 }
 for (const problem of problems) console.log(problem);

@@ -5,7 +5,8 @@
 // redis-server, librdkafka (its mock cluster) and a C compiler. On a fresh
 // Debian/Ubuntu machine running as root the missing packages are installed
 // with apt-get (saying what and why); anywhere else the run stops at once
-// with the one command to run. TB_TEST_INSTALL=0 never installs.
+// with the one command to run. kubectl (the deploy checks) is needed either
+// way. TB_TEST_INSTALL=0 never installs.
 //
 // For its own tests: TB_PREREQ_UID stands for the user id and
 // TB_PREREQ_INCLUDE_DIRS for the C header search path.
@@ -43,6 +44,15 @@ function missing() {
       lacking.push({ apt: ['gcc', 'libc6-dev'], brew: [], why: 'a C compiler for the mock Kafka cluster launcher' });
     }
   }
+  // Always needed: the Kubernetes manifests are rendered offline (libs/deploy-checks).
+  if (env.KUBECTL === undefined && !onPath('kubectl')) {
+    lacking.push({
+      apt: ['kubernetes-client'],
+      brew: ['kubectl'],
+      why: 'kubectl, which renders the Kubernetes manifests offline',
+      always: true,
+    });
+  }
   return lacking;
 }
 
@@ -63,8 +73,10 @@ function describe(lacking) {
 }
 
 async function main() {
-  const lacking = missing();
-  if (lacking.length === 0 || (await containerEngineAnswers())) return 0;
+  let lacking = missing();
+  // A container engine stands in for the local Redis and Kafka, not for kubectl.
+  if (lacking.some((l) => !l.always) && (await containerEngineAnswers())) lacking = lacking.filter((l) => l.always);
+  if (lacking.length === 0) return 0;
 
   const apt = lacking.flatMap((l) => l.apt);
   const uid = env.TB_PREREQ_UID !== undefined ? Number(env.TB_PREREQ_UID) : process.getuid?.();
@@ -85,7 +97,7 @@ async function main() {
         return 1;
       }
     }
-    const still = missing();
+    const still = missing().filter((l) => lacking.some((was) => was.apt[0] === l.apt[0]));
     if (still.length === 0) return 0;
     console.error(`npm test: still missing after apt-get:\n${describe(still)}`);
     return 1;
@@ -99,10 +111,10 @@ async function main() {
       : `apt-get install -y ${apt.join(' ')}   (Debian/Ubuntu; elsewhere the same packages from your system)`;
   console.error(
     [
-      'npm test needs real Redis and Kafka: no container engine answers and REDIS_URL / KAFKA_BROKERS are not set,',
-      `so it runs them as local processes, which need:\n${describe(lacking)}`,
+      'npm test runs real Redis and Kafka (local processes where no container engine answers and',
+      `REDIS_URL / KAFKA_BROKERS are not set) and renders the Kubernetes manifests; missing here:\n${describe(lacking)}`,
       `Run:\n  ${command}`,
-      '(or start Docker/Podman, or set REDIS_URL and KAFKA_BROKERS), then npm test again.',
+      'then npm test again (a container engine or REDIS_URL and KAFKA_BROKERS replace the Redis and Kafka packages).',
     ].join('\n'),
   );
   return 1;

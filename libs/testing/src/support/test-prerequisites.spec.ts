@@ -25,8 +25,8 @@ function fakeAptGet(): string {
       '#!/bin/sh',
       `echo "$@" >> ${log}`,
       'case "$1" in install)',
-      `  printf '#!/bin/sh\\n' > ${bin}/redis-server; printf '#!/bin/sh\\n' > ${bin}/cc`,
-      `  /bin/chmod +x ${bin}/redis-server ${bin}/cc; /bin/mkdir -p ${include}/librdkafka; : > ${include}/librdkafka/rdkafka_mock.h;;`,
+      `  for t in redis-server cc kubectl; do printf '#!/bin/sh\\n' > ${bin}/$t; /bin/chmod +x ${bin}/$t; done`,
+      `   /bin/mkdir -p ${include}/librdkafka; : > ${include}/librdkafka/rdkafka_mock.h;;`,
       'esac',
     ].join('\n'),
   );
@@ -61,7 +61,9 @@ describe('npm test on a fresh machine (scripts/test-prerequisites.mjs)', () => {
     const run = prerequisites({ TB_PREREQ_UID: '1000' });
     expect(run.status).toBe(1);
     expect(run.ms).toBeLessThan(10_000);
-    expect(run.stderr).toContain('\n  sudo apt-get install -y redis-server librdkafka-dev gcc libc6-dev\n');
+    expect(run.stderr).toContain(
+      '\n  sudo apt-get install -y redis-server librdkafka-dev gcc libc6-dev kubernetes-client\n',
+    );
     expect(run.stderr).toContain('redis-server: a local Redis server');
   });
 
@@ -73,7 +75,7 @@ describe('npm test on a fresh machine (scripts/test-prerequisites.mjs)', () => {
     expect(run.stdout).toContain("librdkafka-dev: librdkafka's mock Kafka cluster");
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
       'update -qq',
-      'install -y -qq --no-install-recommends redis-server librdkafka-dev gcc libc6-dev',
+      'install -y -qq --no-install-recommends redis-server librdkafka-dev gcc libc6-dev kubernetes-client',
     ]);
     // Nothing left to install: a second run does not call apt-get again.
     expect(prerequisites({ TB_PREREQ_UID: '0' }).status).toBe(0);
@@ -81,18 +83,19 @@ describe('npm test on a fresh machine (scripts/test-prerequisites.mjs)', () => {
   });
 
   it('needs nothing when the services are given by address, or when told never to install', () => {
-    expect(prerequisites({ REDIS_URL: 'redis://r:6379', KAFKA_BROKERS: 'k:9092', TB_PREREQ_UID: '1000' }).status).toBe(
-      0,
-    );
+    const given = { REDIS_URL: 'redis://r:6379', KAFKA_BROKERS: 'k:9092', KUBECTL: '/usr/bin/kubectl' };
+    expect(prerequisites({ ...given, TB_PREREQ_UID: '1000' }).status).toBe(0);
     const log = fakeAptGet();
     const refused = prerequisites({ TB_PREREQ_UID: '0', TB_TEST_INSTALL: '0' });
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('\n  apt-get install -y redis-server librdkafka-dev gcc libc6-dev\n');
+    expect(refused.stderr).toContain(
+      '\n  apt-get install -y redis-server librdkafka-dev gcc libc6-dev kubernetes-client\n',
+    );
     expect(() => readFileSync(log)).toThrow();
   });
 
   it('names the non-apt command when there is no apt-get', () => {
-    const run = prerequisites({ TB_PREREQ_UID: '1000', REDIS_URL: 'redis://r:6379' });
+    const run = prerequisites({ TB_PREREQ_UID: '1000', REDIS_URL: 'redis://r:6379', KUBECTL: 'kubectl' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       /Run:\n {2}(apt-get install -y librdkafka-dev gcc libc6-dev {3}\(Debian|brew install librdkafka)/,
