@@ -6,6 +6,7 @@ export {
   MigrationError,
   QueryAbortedError,
   QueryTimeoutError,
+  StorageDataError,
   StorageError,
   StorageUnavailableError,
 } from './errors';
