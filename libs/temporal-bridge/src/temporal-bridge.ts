@@ -61,6 +61,7 @@ export class TemporalBridge implements EventHandler {
   private readonly clock: Clock;
   private lastCorrelationsCached: number | null = null;
   private stopping: Promise<void> | undefined;
+  private unstoredAtStop = 0;
 
   private constructor(
     readonly name: string,
@@ -420,6 +421,8 @@ export class TemporalBridge implements EventHandler {
       events_rejected: this.pipeline.eventsRejected,
       events_buffered: this.pipeline.buffer.size,
       events_stored: flush.eventsStored,
+      events_refused_by_storage: flush.eventsRefused,
+      events_unstored_at_stop: this.unstoredAtStop,
       buffer_flushes: flush.flushes,
       flush_failures: flush.failures,
       last_flush_latency_ms: flush.lastLatencyMs,

@@ -11,6 +11,10 @@ export interface BridgeStats {
   /** Accepted, not yet stored. */
   events_buffered: number;
   events_stored: number;
+  /** Valid events that ClickHouse refused for their data: isolated and set aside (dead letter, rejected by index), not stored. */
+  events_refused_by_storage: number;
+  /** Events still unstored when the bridge stopped (storage down past stopTimeoutMs): not stored by this process. */
+  events_unstored_at_stop: number;
   /** Successful batch writes. */
   buffer_flushes: number;
   /** Failed batch writes (each retried). */

@@ -44,9 +44,9 @@ describe('toStorageError', () => {
     expect(constraint.message).toContain('Constraint `c`');
     // Only the numeric code, as some clients carry it.
     expect(toStorageError(withFields('Cannot parse input', { code: '27' }), 'q')).toBeInstanceOf(StorageDataError);
-    expect(toStorageError(withFields('out of range', { type: 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE' }), 'q')).toBeInstanceOf(
-      StorageDataError,
-    );
+    expect(
+      toStorageError(withFields('out of range', { type: 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE' }), 'q'),
+    ).toBeInstanceOf(StorageDataError);
     // Being down is never the data's fault.
     expect(toStorageError(withFields('gone', { code: '81', type: 'UNKNOWN_DATABASE' }), 'q')).not.toBeInstanceOf(
       StorageDataError,

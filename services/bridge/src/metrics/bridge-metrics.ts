@@ -10,6 +10,7 @@ export class BridgeMetrics {
   readonly stored: Counter;
   readonly rejected: Counter;
   readonly deadLettered: Counter;
+  readonly refusedByStorage: Counter;
   readonly flushFailures: Counter;
   readonly flushDuration: Histogram;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
@@ -37,6 +38,11 @@ export class BridgeMetrics {
     this.deadLettered = new Counter({
       name: 'tb_bridge_dlq_messages_total',
       help: 'Messages sent to the dead-letter topic.',
+      registers,
+    });
+    this.refusedByStorage = new Counter({
+      name: 'tb_bridge_events_refused_by_storage_total',
+      help: 'Valid events ClickHouse refused for their data (isolated from their batch and dead-lettered).',
       registers,
     });
     this.flushFailures = new Counter({
@@ -77,6 +83,7 @@ export class BridgeMetrics {
     },
     flushFailed: () => this.flushFailures.inc(),
     rejected: () => this.rejected.inc(),
+    storageRejected: (rejects) => this.refusedByStorage.inc(rejects.length),
   };
 
   watch(bridge: TemporalBridge): void {

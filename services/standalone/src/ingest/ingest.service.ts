@@ -31,9 +31,17 @@ export class IngestService {
         `body: at most ${this.config.INGEST_MAX_EVENTS} events per request (INGEST_MAX_EVENTS), got ${items.length + rejected.length}`,
       );
     }
+    // Events ClickHouse itself refuses (a value a column cannot hold) are
+    // isolated by the flusher and reported here by index, like invalid ones.
+    const refused: IngestResult['rejected'] = [];
     const result = await this.bridge.submit(
       items.map((item) => item.value),
-      { fallbackEventId: (i) => fallbackId(items[i]!.value) },
+      {
+        fallbackEventId: (i) => fallbackId(items[i]!.value),
+        onStorageReject: (rejects) => {
+          for (const { index, reason } of rejects) refused.push({ index: items[index]!.index, reason });
+        },
+      },
     );
     for (const { index, problems } of result.rejected)
       rejected.push({ index: items[index]!.index, reason: reason(problems) });
@@ -49,7 +57,11 @@ export class IngestService {
         { cause: error },
       );
     }
-    return { accepted: result.accepted.length, rejected: rejected.sort((a, b) => a.index - b.index) };
+    rejected.push(...refused);
+    return {
+      accepted: result.accepted.length - refused.length,
+      rejected: rejected.sort((a, b) => a.index - b.index),
+    };
   }
 
   /** Flushes the buffer; 503 if storage cannot take it in time. */
