@@ -49,6 +49,12 @@ export interface SubmitOptions {
    * the observer.
    */
   onStorageReject?: (rejects: SubmitReject[]) => Promise<void> | void;
+  /**
+   * Gives up waiting for buffer space when it aborts: submit then rejects
+   * with the signal's reason and none of these events is buffered (so none
+   * is stored later). Once buffered, the events are kept whatever happens.
+   */
+  signal?: AbortSignal;
 }
 
 /** One event of a submit that storage refused, with ClickHouse's reason. */
@@ -138,9 +144,13 @@ export class IngestPipeline {
     const indexes = handler === undefined ? [] : acceptedIndexes(inputs.length, rejected);
     const ticket =
       accepted.length > 0
-        ? await this.admit(accepted, (from) => {
-            if (handler !== undefined) this.watchers.push({ from, indexes, handler });
-          })
+        ? await this.admit(
+            accepted,
+            (from) => {
+              if (handler !== undefined) this.watchers.push({ from, indexes, handler });
+            },
+            options.signal,
+          )
         : this.buffer.endTicket;
     return { accepted, rejected, ticket };
   }
@@ -190,13 +200,17 @@ export class IngestPipeline {
   }
 
   /** `placed` learns the first position of the events, in the tick they enter the buffer (before any flush). */
-  private async admit(events: TemporalEvent[], placed?: (from: number) => void): Promise<number> {
+  private async admit(
+    events: TemporalEvent[],
+    placed?: (from: number) => void,
+    signal?: AbortSignal,
+  ): Promise<number> {
     if (this.buffer.size + events.length > this.buffer.capacity) {
       this.backpressureWaits += 1;
       // Storage cannot keep up (or is down): make producers wait instead of growing memory.
       this.flusher.requestAll();
     }
-    const ticket = await this.buffer.pushWhenRoom(events);
+    const ticket = await this.buffer.pushWhenRoom(events, signal);
     placed?.(ticket - events.length);
     this.eventsProcessed += events.length;
     this.flusher.onPush();
