@@ -200,11 +200,7 @@ export class IngestPipeline {
   }
 
   /** `placed` learns the first position of the events, in the tick they enter the buffer (before any flush). */
-  private async admit(
-    events: TemporalEvent[],
-    placed?: (from: number) => void,
-    signal?: AbortSignal,
-  ): Promise<number> {
+  private async admit(events: TemporalEvent[], placed?: (from: number) => void, signal?: AbortSignal): Promise<number> {
     if (this.buffer.size + events.length > this.buffer.capacity) {
       this.backpressureWaits += 1;
       // Storage cannot keep up (or is down): make producers wait instead of growing memory.
