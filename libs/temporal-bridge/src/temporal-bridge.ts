@@ -13,7 +13,13 @@ import {
   type StateSnapshot,
 } from '@temporal-bridge/temporal-storage';
 
-import { IngestPipeline, type IngestOptions, type SubmitOptions, type SubmitResult } from './buffer/ingest-pipeline';
+import {
+  IngestPipeline,
+  type IngestObserver,
+  type IngestOptions,
+  type SubmitOptions,
+  type SubmitResult,
+} from './buffer/ingest-pipeline';
 import type { CorrelationCache } from './correlation/correlation-cache';
 import { Correlator } from './correlation/correlator';
 import { MemoryCorrelationCache } from './correlation/memory-correlation.cache';
@@ -62,6 +68,7 @@ export class TemporalBridge implements EventHandler {
   private lastCorrelationsCached: number | null = null;
   private stopping: Promise<void> | undefined;
   private unstoredAtStop = 0;
+  private readonly observer: IngestObserver | undefined;
 
   private constructor(
     readonly name: string,
@@ -72,6 +79,7 @@ export class TemporalBridge implements EventHandler {
     options: TemporalBridgeOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.observer = options.observer;
     this.pipeline = new IngestPipeline(
       new Correlator(cache),
       storage,
@@ -134,18 +142,32 @@ export class TemporalBridge implements EventHandler {
 
   /**
    * The batch form of correlateEvent, for the SDK's in-process transport:
-   * buffers the valid events in order and reports the invalid ones by index.
+   * buffers the valid events in order, reports the invalid ones (and those
+   * storage refuses) by index, and resolves once the valid ones are durably
+   * stored, as a Kafka ack or an HTTP 2xx would. If the bridge stops before
+   * that (storage down past stopTimeoutMs) it rejects with
+   * BridgeStoppedError, so the SDK keeps the batch or counts it as dropped:
+   * nothing it handed over is lost without it knowing.
    *
    * @example
    * const { rejected } = await bridge.correlateEvents(events);
    */
   async correlateEvents(events: readonly unknown[]): Promise<{ rejected: Array<{ index: number; reason: string }> }> {
-    const { rejected } = await this.submit(events);
+    const refused: Array<{ index: number; reason: string }> = [];
+    const { rejected, ticket } = await this.submit(events, {
+      onStorageReject: (rejects) => {
+        for (const { index, reason } of rejects) refused.push({ index, reason });
+      },
+    });
+    await this.waitUntilStored(ticket);
     return {
-      rejected: rejected.map(({ index, problems }) => ({
-        index,
-        reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
-      })),
+      rejected: [
+        ...rejected.map(({ index, problems }) => ({
+          index,
+          reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+        })),
+        ...refused,
+      ].sort((a, b) => a.index - b.index),
     };
   }
 
@@ -392,9 +414,21 @@ export class TemporalBridge implements EventHandler {
     if (getRegisteredHandler() === this) setRegisteredHandler(undefined);
     try {
       await withTimeout(this.pipeline.buffer.waitStored(this.flushAllNow()), this.config.stopTimeoutMs);
-    } catch {
-      // Storage stayed down: unstored events are lost to this process (a Kafka
-      // consumer has not committed them, so they will be consumed again).
+    } catch (error) {
+      // Storage stayed down: unstored events are lost to this process. A
+      // Kafka consumer has not committed them (they are consumed again); an
+      // HTTP or in-process caller waiting for them is failed by abort()
+      // below. Either way it is said, never silent.
+      const events = this.pipeline.buffer.size;
+      this.unstoredAtStop += events;
+      const reason = error instanceof Error ? error.message : String(error);
+      const lastError = this.pipeline.flusher.stats.lastError;
+      if (this.observer?.unstoredAtStop !== undefined) this.observer.unstoredAtStop({ events, reason, lastError });
+      else
+        process.emitWarning(
+          `temporal bridge "${this.name}" stopped with ${events} events not stored (${reason}; last storage error: ${lastError ?? 'none'})`,
+          { type: 'TemporalBridgeWarning', code: 'TB_UNSTORED_AT_STOP' },
+        );
     } finally {
       this.pipeline.buffer.abort(new BridgeStoppedError(this.name));
       await this.pipeline.flusher.halt();

@@ -75,6 +75,11 @@ export interface IngestObserver extends FlushObserver {
   rejected?(problems: EventProblem[]): void;
   /** Events storage refused for their data (every one, whether a submit asked for them or not). */
   storageRejected?(rejects: StorageReject[]): void;
+  /**
+   * The bridge stopped with `events` still unstored (storage down past
+   * stopTimeoutMs). Without this hook the bridge emits a process warning.
+   */
+  unstoredAtStop?(info: { events: number; reason: string; lastError: string | null }): void;
 }
 
 /** A submit that wants its refused events: positions [from, from + indexes.length). */
