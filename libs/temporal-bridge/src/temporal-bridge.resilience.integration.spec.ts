@@ -161,7 +161,7 @@ describe('storage outage', () => {
     await expect(handed).rejects.toBeInstanceOf(BridgeStoppedError);
     expect(bridge.localStats().events_unstored_at_stop).toBe(5);
     expect(reports).toEqual([
-      { events: 5, reason: expect.stringMatching(/300 ms/) as unknown, lastError: expect.any(String) },
+      { events: 5, reason: expect.stringMatching(/300 ms/) as unknown, lastError: expect.any(String) as unknown },
     ]);
   });
 
