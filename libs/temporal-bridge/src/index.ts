@@ -17,6 +17,7 @@ export type { MemoryCorrelationCacheOptions } from './correlation/memory-correla
 export { REDIS_CLIENT_DEFAULTS, RedisCorrelationCache } from './correlation/redis-correlation.cache';
 export type { RedisCorrelationCacheOptions } from './correlation/redis-correlation.cache';
 export { Correlator } from './correlation/correlator';
+export type { CallLookup, RecoveryReport } from './correlation/correlator';
 export {
   BridgeNameTakenError,
   BridgeStoppedError,

@@ -69,6 +69,7 @@ export class TemporalBridge implements EventHandler {
   private stopping: Promise<void> | undefined;
   private unstoredAtStop = 0;
   private readonly observer: IngestObserver | undefined;
+  private readonly correlator: Correlator;
 
   private constructor(
     readonly name: string,
@@ -80,8 +81,11 @@ export class TemporalBridge implements EventHandler {
   ) {
     this.clock = options.clock ?? systemClock;
     this.observer = options.observer;
+    // A cache that lost its state (Redis flushed, standalone restarted) is completed from storage.
+    const lookup = storage.findCalls === undefined ? undefined : { findCalls: storage.findCalls.bind(storage) };
+    this.correlator = new Correlator(cache, lookup, (report) => options.observer?.correlationRecovery?.(report));
     this.pipeline = new IngestPipeline(
-      new Correlator(cache),
+      this.correlator,
       storage,
       { ...config, maxDataBytes: options.maxDataBytes },
       this.clock,
@@ -457,6 +461,8 @@ export class TemporalBridge implements EventHandler {
       events_stored: flush.eventsStored,
       events_refused_by_storage: flush.eventsRefused,
       events_unstored_at_stop: this.unstoredAtStop,
+      correlations_recovered: this.correlator.recovery.recovered,
+      correlations_unrecovered: this.correlator.recovery.unrecovered,
       buffer_flushes: flush.flushes,
       flush_failures: flush.failures,
       last_flush_latency_ms: flush.lastLatencyMs,

@@ -23,5 +23,6 @@ export type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  StoredCall,
   TemporalStorageOptions,
 } from './storage.types';

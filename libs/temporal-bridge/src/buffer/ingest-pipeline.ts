@@ -8,7 +8,7 @@ import {
   type TemporalEvent,
 } from '@temporal-bridge/event-schema';
 
-import type { Correlator } from '../correlation/correlator';
+import type { Correlator, RecoveryReport } from '../correlation/correlator';
 import { InvalidEventError } from '../errors';
 import {
   BatchFlusher,
@@ -80,6 +80,11 @@ export interface IngestObserver extends FlushObserver {
    * stopTimeoutMs). Without this hook the bridge emits a process warning.
    */
   unstoredAtStop?(info: { events: number; reason: string; lastError: string | null }): void;
+  /**
+   * A batch whose correlation missed in the cache was completed from storage:
+   * how many events were enriched, and which calls storage did not hold.
+   */
+  correlationRecovery?(report: RecoveryReport): void;
 }
 
 /** A submit that wants its refused events: positions [from, from + indexes.length). */

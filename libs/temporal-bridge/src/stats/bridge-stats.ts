@@ -26,6 +26,10 @@ export interface BridgeStats {
   retrying: boolean;
   /** Times producers had to wait for buffer space. */
   backpressure_waits: number;
+  /** Events whose correlation the cache had lost and storage completed (a child's trace, an exit's duration). */
+  correlations_recovered: number;
+  /** Calls looked up in storage after a cache miss and not found there either (left unenriched). */
+  correlations_unrecovered: number;
   /** Open calls and messages held by the correlation cache; null when it could not be counted. */
   correlations_cached: number | null;
   config: { buffer_size: number; flush_interval_ms: number; max_buffered_events: number };
