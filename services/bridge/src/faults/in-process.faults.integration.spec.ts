@@ -181,7 +181,6 @@ describe('fault matrix (bridge service in this process)', () => {
     await produce(kafka, setup.topic, first.messages);
     await pollUntil(async () => (await storage.getStats()).total_events > 0, { timeoutMs: 30_000 });
     await admin(`DETACH DATABASE ${database}`);
-    let recoverMs: number;
     try {
       await produce(kafka, setup.topic, second.messages);
       await pollUntil(async () => (await running.metric('tb_bridge_consumer_paused')) === 1, {
@@ -193,7 +192,7 @@ describe('fault matrix (bridge service in this process)', () => {
     } finally {
       await admin(`ATTACH DATABASE ${database}`);
     }
-    recoverMs = await settled(storage, setup, 800);
+    const recoverMs = await settled(storage, setup, 800);
     await pollUntil(async () => (await running.metric('tb_bridge_consumer_paused')) === 0, {
       timeoutMs: 10_000,
       description: 'consumption resumed',
