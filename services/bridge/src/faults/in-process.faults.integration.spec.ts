@@ -365,4 +365,52 @@ describe('fault matrix (bridge service in this process)', () => {
       peakRssMb: peakRssMb(),
     });
   });
+
+  it('two replicas in one group, one lost mid-batch: its partitions move, nothing lost or doubled', async () => {
+    // In this process (embedded ClickHouse is one process's): the lost replica is stopped with the shortest
+    // deadline while slow storage holds its batches, so they are left uncommitted as a crash would leave them.
+    const setup = await newSetup(kafka, redis, 4);
+    const database = await clickhouse.createDatabase('fm_replicas');
+    await storageFor(database);
+    await admin(`CREATE TABLE ${database}.slow_sink (x UInt8) ENGINE = Null`);
+    await admin(
+      `CREATE MATERIALIZED VIEW ${database}.slow_view TO ${database}.slow_sink AS SELECT toUInt8(sleepEachRow(0.004)) AS x FROM ${database}.events`,
+    );
+    const env = bridgeEnv(setup, clickhouse.target, database, { BUFFER_SIZE: '100', SHUTDOWN_TIMEOUT_MS: '1000' });
+    // Keyed by trace id as the SDK publishes: a call's entry and exit share a partition, and move together.
+    const load = calls(400, { tag: 'fm-rep' });
+    const survivor = await bridge(env);
+    const lost = await startInProcess({ ...env, LOG_LEVEL: 'silent' });
+    let lostClosed = false;
+    cleanup.push(async () => {
+      if (!lostClosed) await lost.close();
+    });
+    const storage = await storageFor(database);
+    await produce(kafka, setup.topic, load.messages);
+    await pollUntil(async () => (await lost.metric('tb_bridge_events_stored_total')) > 0, {
+      timeoutMs: 60_000,
+      description: 'the replica to lose has stored something',
+    });
+    const lostAt = Date.now();
+    await lost.close();
+    lostClosed = true;
+    await settled(storage, setup, load.eventIds.length);
+    const recoverMs = Date.now() - lostAt;
+    const duplicates = await expectExactlyOnce(storage, load.eventIds);
+    const { active_calls } = await storage.reconstructStateAt(BASE_NS + 10_000_000_000n);
+    expect(active_calls.filter((c) => c.correlation_id.startsWith('fm-rep-'))).toEqual([]);
+    await expectPaired(
+      storage,
+      Array.from({ length: 16 }, (_, i) => `fm-rep-call-${i * 25}`),
+    );
+    expect(await survivor.metric('tb_bridge_events_stored_total')).toBeGreaterThan(0);
+    report.add({
+      case: 'two replicas, one lost mid-batch',
+      sent: load.eventIds.length,
+      stored: load.eventIds.length,
+      duplicates,
+      recoverMs,
+      peakRssMb: peakRssMb(),
+    });
+  });
 });
