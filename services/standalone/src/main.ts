@@ -8,7 +8,7 @@ import { StorageUnavailableError } from '@temporal-bridge/temporal-storage';
 
 import { createStandaloneApp } from './app/create-standalone-app';
 import { DataDirInUseError, DataDirLock } from './app/data-dir-lock';
-import { loadStandaloneConfig } from './config/standalone.config';
+import { exposureWarning, loadStandaloneConfig } from './config/standalone.config';
 
 /** Exit codes (README, "Configuration"), so scripts can tell the causes apart. */
 const EXIT_DATA_DIR_IN_USE = 73;
@@ -16,6 +16,8 @@ const EXIT_PORT_IN_USE = 75;
 
 const config = loadOrExit(() => loadStandaloneConfig(), createLogger('standalone'));
 const logger = createLogger('standalone', config.LOG_LEVEL);
+const exposure = exposureWarning(config);
+if (exposure !== undefined) logger.warn(exposure);
 
 /** A start-up problem the person can fix: one line on stderr, not a stack trace. */
 function stop(message: string, code: number): never {
