@@ -53,8 +53,11 @@ export interface NodeLocator {
     flags: { async: boolean; generator: boolean },
     ids: (path: string) => IdAllocator,
   ): ManifestNode | undefined;
-  /** Path used for anonymous ordinals of the function at `start`. */
-  pathAt(start: number): string | undefined;
+  /**
+   * The project-relative path of the original source at `start`; undefined when a function
+   * there is compiler-generated (no original function starts where it maps to).
+   */
+  pathAt(start: number, isFunction: boolean): string | undefined;
 }
 
 /** TypeScript-only subtrees: no runtime code, nothing to instrument. */
@@ -214,7 +217,7 @@ export class Instrumenter {
         : (hint?.name ?? (id ? nestedName(ctx.enclosing, id.name as string) : undefined));
     const anonymous = name === undefined;
     let manifest: ManifestNode | undefined;
-    const path = this.locator.pathAt(node.start);
+    const path = this.locator.pathAt(hint?.span?.start ?? node.start, true);
     if (path !== undefined) {
       if (name === undefined) name = this.allocator(path).anonymousName(hint?.anonScope ?? ctx.anonScope, kind);
       const span = hint?.span ?? node;
@@ -269,7 +272,7 @@ export class Instrumenter {
     const own = id ? nestedName(ctx.enclosing, id.name as string) : undefined;
     const name =
       (node.type === 'ClassDeclaration' ? (own ?? hint?.name) : (hint?.name ?? own)) ??
-      this.allocator(this.locator.pathAt(node.start) ?? '').anonymousName(ctx.anonScope, 'class');
+      this.allocator(this.locator.pathAt(node.start, false) ?? '').anonymousName(ctx.anonScope, 'class');
     this.visitKey(node, 'superClass', ctx);
     const members: Context = { enclosing: ctx.enclosing, anonScope: name, fn: null };
     const body = child(node, 'body');

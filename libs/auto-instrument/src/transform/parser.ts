@@ -11,5 +11,4 @@ const oxc = createRequire(__filename)('oxc-parser') as typeof Oxc;
 
 export const parseSync = oxc.parseSync;
 export const visitorKeys = oxc.visitorKeys;
-export const Severity = oxc.Severity;
 export type ParserOptions = Oxc.ParserOptions;
