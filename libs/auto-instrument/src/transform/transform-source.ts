@@ -6,6 +6,7 @@ import { parseSync, type ParserOptions } from './parser';
 
 import type { AstNode } from './ast';
 import { contentHash, projectPath, toFilePath } from './ids';
+import { Insertions } from './insertions';
 import { Instrumenter, type NodeLocator } from './instrumenter';
 import { originalSpans, type Span } from './original-spans';
 import { INSTRUMENTED_MARKER, type ManifestNode, prologue } from './manifest';
@@ -105,7 +106,7 @@ function transform(code: string, options: TransformOptions, file: string): Trans
 
   let identifier = '__tb';
   for (let n = 1; code.includes(identifier); n += 1) identifier = `__tb${n}`;
-  const edits = new MagicString(code);
+  const edits = new Insertions();
   const instrumenter = new Instrumenter(code, edits, locator(code, lines, options.root, file, origin), identifier);
   instrumenter.run(parsed.program as unknown as AstNode);
   const nodes = instrumenter.nodes;
@@ -115,11 +116,13 @@ function transform(code: string, options: TransformOptions, file: string): Trans
     prologueOffset(code, parsed.program as unknown as AstNode),
     prologueText(identifier, descriptorFile, nodes, code, parsed.program as unknown as AstNode),
   );
-  let output = edits.toString();
+  const edited = new MagicString(code);
+  edits.applyTo(edited);
+  let output = edited.toString();
   let map: SourceMapObject | undefined;
   if (options.sourceMap !== false) {
     const name = basename(filename);
-    const editMap = edits.generateMap({ source: name, file: name, includeContent: true, hires: 'boundary' });
+    const editMap = edited.generateMap({ source: name, file: name, includeContent: true, hires: 'boundary' });
     map = JSON.parse(editMap.toString()) as SourceMapObject;
     if (origin) {
       map = origin.compose(map as SourceMapInput) as SourceMapObject;
