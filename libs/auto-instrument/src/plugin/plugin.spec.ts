@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import { evaluateCommonJs, ProbeHost } from '../test-support/probe-host';
+import { esbuildPlugin, rollupPlugin } from './index';
+
+const FIXTURES = join(__dirname, '__fixtures__', 'bundle');
+const root = join(__dirname, '..', '..');
+const dir = 'src/plugin/__fixtures__/bundle';
+const lines = [
+  { qty: 2, unit: 3 },
+  { qty: 1, unit: 6 },
+];
+const work = mkdtempSync(join(tmpdir(), 'tb-plugin-'));
+
+let uninstall: (() => void) | undefined;
+afterEach(() => {
+  uninstall?.();
+  uninstall = undefined;
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function esbuildBundle(plugins: Parameters<typeof build>[0]['plugins']): Promise<string> {
+  const result = await build({
+    entryPoints: [join(FIXTURES, 'main.ts')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    write: false,
+    sourcemap: 'inline',
+    logLevel: 'silent',
+    plugins,
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+async function rollupBundle(plugins: Parameters<typeof rollup>[0]['plugins']): Promise<string> {
+  const bundle = await rollup({ input: join(FIXTURES, 'main.js'), plugins, logLevel: 'silent' });
+  const { output } = await bundle.generate({ format: 'cjs', sourcemap: true });
+  await bundle.close();
+  return output[0].code;
+}
+
+function runBundle(code: string): number {
+  return (evaluateCommonJs(code, join(work, 'bundle.js')).run as (l: typeof lines) => number)(lines);
+}
+
+describe('bundler plugin', () => {
+  it('instruments an esbuild bundle (TypeScript entry): probes fire with source ids, output unchanged', async () => {
+    const expected = runBundle(await esbuildBundle([]));
+    expect(expected).toBe(11);
+    const manifest = join(work, 'esbuild-manifest.jsonl');
+    const code = await esbuildBundle([esbuildPlugin({ root, manifest })]);
+    const host = new ProbeHost();
+    uninstall = host.install();
+    expect(runBundle(code)).toBe(expected);
+    expect(host.calls.map((call) => call.id)).toEqual([
+      `${dir}/main.ts:run:function`,
+      `${dir}/shop.js:Shop.constructor:constructor`,
+      `${dir}/shop.js:Shop.add:method`,
+      `${dir}/shop.js:Shop.add:method`,
+      `${dir}/shop.js:Shop.total:method`,
+      `${dir}/shop.js:Shop.total/arrow#1`,
+      `${dir}/pricing.js:price:function`,
+      `${dir}/shop.js:Shop.total/arrow#1`,
+      `${dir}/pricing.js:price:function`,
+      `${dir}/pricing.js:discount:arrow`,
+    ]);
+    expect(host.calls.every((call) => call.exited === 1)).toBe(true);
+    expect(host.callsOf(`${dir}/pricing.js:price:function`)[0]?.parent?.id).toBe(`${dir}/shop.js:Shop.total/arrow#1`);
+    const written = readFileSync(manifest, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as object);
+    expect(written).toContainEqual(
+      expect.objectContaining({ file: `${dir}/shop.js`, ast_node_id: `${dir}/shop.js:Shop.add:method`, line: 8 }),
+    );
+  });
+
+  it('instruments a rollup bundle and honours exclude globs', async () => {
+    const expected = runBundle(await rollupBundle([]));
+    const code = await rollupBundle([rollupPlugin({ root, exclude: ['**/pricing.js'] })]);
+    const host = new ProbeHost();
+    uninstall = host.install();
+    expect(runBundle(code)).toBe(expected);
+    const ids = new Set(host.calls.map((call) => call.id));
+    expect(ids).toEqual(
+      new Set([
+        `${dir}/main.js:run:function`,
+        `${dir}/shop.js:Shop.constructor:constructor`,
+        `${dir}/shop.js:Shop.add:method`,
+        `${dir}/shop.js:Shop.total:method`,
+        `${dir}/shop.js:Shop.total/arrow#1`,
+      ]),
+    );
+    expect(host.descriptors.map((d) => d.file).sort()).toEqual([`${dir}/main.js`, `${dir}/shop.js`]);
+  });
+
+  it('instruments only what include globs name', async () => {
+    const code = await rollupBundle([rollupPlugin({ root, include: ['**/pricing.js'] })]);
+    const host = new ProbeHost();
+    uninstall = host.install();
+    runBundle(code);
+    expect(new Set(host.calls.map((call) => call.id))).toEqual(
+      new Set([`${dir}/pricing.js:price:function`, `${dir}/pricing.js:discount:arrow`]),
+    );
+  });
+});
