@@ -40,7 +40,7 @@ async function esbuildBundle(plugins: Parameters<typeof build>[0]['plugins']): P
 }
 
 async function rollupBundle(plugins: Parameters<typeof rollup>[0]['plugins']): Promise<string> {
-  const bundle = await rollup({ input: join(FIXTURES, 'main.js'), plugins, logLevel: 'silent' });
+  const bundle = await rollup({ input: join(FIXTURES, 'main.mjs'), plugins, logLevel: 'silent' });
   const { output } = await bundle.generate({ format: 'cjs', sourcemap: true });
   await bundle.close();
   return output[0].code;
@@ -61,53 +61,53 @@ describe('bundler plugin', () => {
     expect(runBundle(code)).toBe(expected);
     expect(host.calls.map((call) => call.id)).toEqual([
       `${dir}/main.ts:run:function`,
-      `${dir}/shop.js:Shop.constructor:constructor`,
-      `${dir}/shop.js:Shop.add:method`,
-      `${dir}/shop.js:Shop.add:method`,
-      `${dir}/shop.js:Shop.total:method`,
-      `${dir}/shop.js:Shop.total/arrow#1`,
-      `${dir}/pricing.js:price:function`,
-      `${dir}/shop.js:Shop.total/arrow#1`,
-      `${dir}/pricing.js:price:function`,
-      `${dir}/pricing.js:discount:arrow`,
+      `${dir}/shop.mjs:Shop.constructor:constructor`,
+      `${dir}/shop.mjs:Shop.add:method`,
+      `${dir}/shop.mjs:Shop.add:method`,
+      `${dir}/shop.mjs:Shop.total:method`,
+      `${dir}/shop.mjs:Shop.total/arrow#1`,
+      `${dir}/pricing.mjs:price:function`,
+      `${dir}/shop.mjs:Shop.total/arrow#1`,
+      `${dir}/pricing.mjs:price:function`,
+      `${dir}/pricing.mjs:discount:arrow`,
     ]);
     expect(host.calls.every((call) => call.exited === 1)).toBe(true);
-    expect(host.callsOf(`${dir}/pricing.js:price:function`)[0]?.parent?.id).toBe(`${dir}/shop.js:Shop.total/arrow#1`);
+    expect(host.callsOf(`${dir}/pricing.mjs:price:function`)[0]?.parent?.id).toBe(`${dir}/shop.mjs:Shop.total/arrow#1`);
     const written = readFileSync(manifest, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as object);
     expect(written).toContainEqual(
-      expect.objectContaining({ file: `${dir}/shop.js`, ast_node_id: `${dir}/shop.js:Shop.add:method`, line: 8 }),
+      expect.objectContaining({ file: `${dir}/shop.mjs`, ast_node_id: `${dir}/shop.mjs:Shop.add:method`, line: 8 }),
     );
   });
 
   it('instruments a rollup bundle and honours exclude globs', async () => {
     const expected = runBundle(await rollupBundle([]));
-    const code = await rollupBundle([rollupPlugin({ root, exclude: ['**/pricing.js'] })]);
+    const code = await rollupBundle([rollupPlugin({ root, exclude: ['**/pricing.mjs'] })]);
     const host = new ProbeHost();
     uninstall = host.install();
     expect(runBundle(code)).toBe(expected);
     const ids = new Set(host.calls.map((call) => call.id));
     expect(ids).toEqual(
       new Set([
-        `${dir}/main.js:run:function`,
-        `${dir}/shop.js:Shop.constructor:constructor`,
-        `${dir}/shop.js:Shop.add:method`,
-        `${dir}/shop.js:Shop.total:method`,
-        `${dir}/shop.js:Shop.total/arrow#1`,
+        `${dir}/main.mjs:run:function`,
+        `${dir}/shop.mjs:Shop.constructor:constructor`,
+        `${dir}/shop.mjs:Shop.add:method`,
+        `${dir}/shop.mjs:Shop.total:method`,
+        `${dir}/shop.mjs:Shop.total/arrow#1`,
       ]),
     );
-    expect(host.descriptors.map((d) => d.file).sort()).toEqual([`${dir}/main.js`, `${dir}/shop.js`]);
+    expect(host.descriptors.map((d) => d.file).sort()).toEqual([`${dir}/main.mjs`, `${dir}/shop.mjs`]);
   });
 
   it('instruments only what include globs name', async () => {
-    const code = await rollupBundle([rollupPlugin({ root, include: ['**/pricing.js'] })]);
+    const code = await rollupBundle([rollupPlugin({ root, include: ['**/pricing.mjs'] })]);
     const host = new ProbeHost();
     uninstall = host.install();
     runBundle(code);
     expect(new Set(host.calls.map((call) => call.id))).toEqual(
-      new Set([`${dir}/pricing.js:price:function`, `${dir}/pricing.js:discount:arrow`]),
+      new Set([`${dir}/pricing.mjs:price:function`, `${dir}/pricing.mjs:discount:arrow`]),
     );
   });
 });

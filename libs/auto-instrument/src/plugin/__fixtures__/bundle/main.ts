@@ -1,4 +1,4 @@
-import { Shop } from './shop.js';
+import { Shop } from './shop.mjs';
 
 interface Line {
   qty: number;
