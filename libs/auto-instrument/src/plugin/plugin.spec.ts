@@ -27,7 +27,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function esbuildBundle(plugins: Parameters<typeof build>[0]['plugins']): Promise<string> {
   const result = await build({
-    entryPoints: [join(FIXTURES, 'main.ts')],
+    entryPoints: [join(FIXTURES, 'main.mts')],
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -60,7 +60,7 @@ describe('bundler plugin', () => {
     uninstall = host.install();
     expect(runBundle(code)).toBe(expected);
     expect(host.calls.map((call) => call.id)).toEqual([
-      `${dir}/main.ts:run:function`,
+      `${dir}/main.mts:run:function`,
       `${dir}/shop.mjs:Shop.constructor:constructor`,
       `${dir}/shop.mjs:Shop.add:method`,
       `${dir}/shop.mjs:Shop.add:method`,
