@@ -27,7 +27,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function esbuildBundle(plugins: Parameters<typeof build>[0]['plugins']): Promise<string> {
   const result = await build({
-    entryPoints: [join(FIXTURES, 'main.mts')],
+    entryPoints: [join(FIXTURES, 'main.ts')],
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -51,34 +51,38 @@ function runBundle(code: string): number {
 }
 
 describe('bundler plugin', () => {
-  it('instruments an esbuild bundle (TypeScript entry): probes fire with source ids, output unchanged', async () => {
+  it('instruments an esbuild bundle of TypeScript: probes fire with source ids, output unchanged', async () => {
     const expected = runBundle(await esbuildBundle([]));
-    expect(expected).toBe(11);
+    expect(expected).toBe(12);
     const manifest = join(work, 'esbuild-manifest.jsonl');
     const code = await esbuildBundle([esbuildPlugin({ root, manifest })]);
     const host = new ProbeHost();
     uninstall = host.install();
     expect(runBundle(code)).toBe(expected);
     expect(host.calls.map((call) => call.id)).toEqual([
-      `${dir}/main.mts:run:function`,
-      `${dir}/shop.mjs:Shop.constructor:constructor`,
-      `${dir}/shop.mjs:Shop.add:method`,
-      `${dir}/shop.mjs:Shop.add:method`,
-      `${dir}/shop.mjs:Shop.total:method`,
-      `${dir}/shop.mjs:Shop.total/arrow#1`,
-      `${dir}/pricing.mjs:price:function`,
-      `${dir}/shop.mjs:Shop.total/arrow#1`,
-      `${dir}/pricing.mjs:price:function`,
-      `${dir}/pricing.mjs:discount:arrow`,
+      `${dir}/main.ts:run:function`,
+      `${dir}/checkout.ts:Checkout.add:method`,
+      `${dir}/checkout.ts:Checkout.add:method`,
+      `${dir}/checkout.ts:Checkout.total:method`,
+      `${dir}/checkout.ts:Checkout.total/arrow#1`,
+      `${dir}/checkout.ts:price:function`,
+      `${dir}/checkout.ts:Checkout.total/arrow#1`,
+      `${dir}/checkout.ts:price:function`,
     ]);
     expect(host.calls.every((call) => call.exited === 1)).toBe(true);
-    expect(host.callsOf(`${dir}/pricing.mjs:price:function`)[0]?.parent?.id).toBe(`${dir}/shop.mjs:Shop.total/arrow#1`);
+    expect(host.callsOf(`${dir}/checkout.ts:price:function`)[0]?.parent?.id).toBe(
+      `${dir}/checkout.ts:Checkout.total/arrow#1`,
+    );
     const written = readFileSync(manifest, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as object);
     expect(written).toContainEqual(
-      expect.objectContaining({ file: `${dir}/shop.mjs`, ast_node_id: `${dir}/shop.mjs:Shop.add:method`, line: 8 }),
+      expect.objectContaining({
+        file: `${dir}/checkout.ts`,
+        ast_node_id: `${dir}/checkout.ts:Checkout.add:method`,
+        line: 13,
+      }),
     );
   });
 
