@@ -10,7 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { INSTRUMENTED_MARKER } from '../transform/manifest';
 import { evaluateCommonJs, ProbeHost } from '../test-support/probe-host';
-import { main } from './main';
+import { main, type Output } from './main';
+
+interface Cart {
+  add(price: number): Cart;
+  total(): number;
+}
 
 let dir: string;
 let uninstall: (() => void) | undefined;
@@ -34,9 +39,9 @@ function write(path: string, text: string): void {
   writeFileSync(join(dir, path), text);
 }
 
-function capture(): { stream: NodeJS.WriteStream; text: () => string } {
+function capture(): { stream: Output; text: () => string } {
   let text = '';
-  const stream = { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+  const stream: Output = { write: (chunk: string) => (text += chunk) };
   return { stream, text: () => text };
 }
 
@@ -106,9 +111,7 @@ describe('temporal-bridge-instrument <dir>', () => {
 
     const host = new ProbeHost();
     uninstall = host.install();
-    const { Cart } = evaluateCommonJs(cart, join(dir, 'dist/cart.js')) as {
-      Cart: new () => { add(n: number): { total(): number } };
-    };
+    const { Cart } = evaluateCommonJs(cart, join(dir, 'dist/cart.js')) as { Cart: new () => Cart };
     expect(new Cart().add(2).add(3).total()).toBe(5);
     expect(host.calls.map((call) => call.id)).toEqual([
       'src/cart.ts:Cart.add:method',

@@ -9,8 +9,13 @@ const USAGE = `usage: temporal-bridge-instrument <dir> [--root <dir>] [--manifes
                                   [--include <glob>]... [--exclude <glob>]...
 Instruments every built .js/.mjs/.cjs file under <dir> in place.`;
 
+/** Where the CLI writes (process.stdout / process.stderr, or a test's buffer). */
+export interface Output {
+  write(chunk: string): unknown;
+}
+
 /** Runs the CLI; returns the exit code (0 done, warnings included; 2 bad usage or unreadable directory). */
-export function main(argv: string[], out = process.stdout, err = process.stderr): number {
+export function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr): number {
   let parsed;
   try {
     parsed = parseArgs({
