@@ -71,7 +71,6 @@ export function instrumentDirectory(options: InstrumentDirectoryOptions): Instru
       root,
       sourceType: sourceTypeOf(file),
       ...(inputSourceMap === undefined ? {} : { inputSourceMap }),
-      sourceMap: inputSourceMap !== undefined,
     });
     summary.warnings.push(...result.warnings);
     if (!result.instrumented) {
