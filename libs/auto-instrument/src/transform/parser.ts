@@ -14,4 +14,7 @@ const oxc = createRequire(__filename)('oxc-parser') as typeof Oxc;
  * Node >= 22; it is left off until it can be tested on the Node version CI runs (20).
  */
 export const parseSync = oxc.parseSync;
+
+/** The child keys of every ESTree node type, for walking the AST. */
+export const visitorKeys = oxc.visitorKeys;
 export type ParserOptions = Oxc.ParserOptions;
