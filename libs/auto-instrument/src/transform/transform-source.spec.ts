@@ -99,4 +99,18 @@ describe('transformSource', () => {
     expect(tsx.nodes.map((n) => n.ast_node_id)).toEqual(['src/list.tsx:List:function']);
     expect(tsx.code).toContain('__tb.c(0, [{items}])');
   });
+
+  it('keeps minified code valid where an insertion follows a keyword (return[a], await(x), of[...])', async () => {
+    const result = instrument(
+      'async function g(x){const y=await(x);const o=[];for await(const z of[y,2])o.push(z);return[o,typeof"s"]}' +
+        'function*h(){yield[1];yield*[2];return"r"}module.exports={g,h};',
+      { sourceType: 'script' },
+    );
+    const { g, h } = evaluateCommonJs(result.code, '/project/src/fixture.js') as {
+      g: (x: number) => Promise<unknown>;
+      h: () => Iterable<unknown>;
+    };
+    expect(await g(1)).toEqual([[1, 2], 'string']);
+    expect([...h()]).toEqual([[1], 2]);
+  });
 });
