@@ -14,7 +14,7 @@ import {
 } from './ast';
 import { type FunctionKind, IdAllocator, nestedName } from './ids';
 import type { Insertions } from './insertions';
-import type { ManifestNode } from './manifest';
+import { initialiser, type ManifestNode } from './manifest';
 
 /** The function whose body the walk is in (only instrumented functions get one). */
 interface Frame {
@@ -268,7 +268,8 @@ export class Instrumenter {
       .map(parameterCapture)
       .filter((capture): capture is string => capture !== undefined);
     const args = captures.length > 0 ? `, [${captures.join(', ')}]` : '';
-    const open = `const ${C} = ${P}.e(${frame.index}) ? ${P}.c(${frame.index}${args}) : null; try {`;
+    // `(P || P$init())`: the module may not have run its prologue yet (an import cycle, see prologue()).
+    const open = `const ${C} = (${P} || ${initialiser(P)}()).e(${frame.index}) ? ${P}.c(${frame.index}${args}) : null; try {`;
     const close = `} catch (${E}) { ${P}.t(${C}, ${E}); throw ${E}; } finally { ${P}.x(${C}); }`;
     if (node.expression === true && body.type !== 'BlockStatement') {
       // Expression body: `{ <open> return __tb.r(c, EXPR); <close> }` on the same lines.

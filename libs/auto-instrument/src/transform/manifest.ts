@@ -42,12 +42,25 @@ export const NOOP_PROBES =
   '{ e() { return false; }, c() { return null; }, r(c, v) { return v; }, t() {}, x() {}, ' +
   's(c, v) { return v; }, u(c, v) { return v; }, i(c, v) { return v; }, module() { return this; } }';
 
-/** The one-line prologue (no newline: line numbers must not move). */
+/**
+ * The one-line prologue (no newline: line numbers must not move).
+ *
+ * `var` plus a hoisted initialiser, not `const`: in an import cycle (ESM or
+ * CommonJS) a hoisted function of this module can be called before the
+ * module's body has run; its probe then initialises the module itself
+ * (`(__tb || __tb$init()).e(i)`) instead of hitting a TDZ ReferenceError.
+ */
 export function prologue(identifier: string, descriptor: ModuleDescriptor): string {
   // U+2028/9 are line terminators for V8's line counting: keep them escaped in the JSON.
   const json = JSON.stringify(descriptor).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  const init = initialiser(identifier);
   return (
-    `${INSTRUMENTED_MARKER}const ${identifier} = ` +
-    `(globalThis[Symbol.for('${PROBES_GLOBAL}')] ?? ${NOOP_PROBES}).module(${json});`
+    `${INSTRUMENTED_MARKER}var ${identifier} = ${init}(); function ${init}() { return ${identifier} || ` +
+    `(${identifier} = (globalThis[Symbol.for('${PROBES_GLOBAL}')] ?? ${NOOP_PROBES}).module(${json})); }`
   );
+}
+
+/** Name of the hoisted function that initialises a module's probes (`__tb$init`). */
+export function initialiser(identifier: string): string {
+  return `${identifier}$init`;
 }

@@ -38,7 +38,9 @@ describe('transformSource', () => {
     const lines = result.code.split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe('#!/usr/bin/env node');
-    expect(lines[1]?.startsWith(`"use strict";${INSTRUMENTED_MARKER}const __tb = `)).toBe(true);
+    expect(
+      lines[1]?.startsWith(`"use strict";${INSTRUMENTED_MARKER}var __tb = __tb$init(); function __tb$init() `),
+    ).toBe(true);
     // Still strict: `this` of a plain call is undefined.
     expect(evaluateCommonJs(result.code.replace(/^#!.*/, ''), '/project/src/fixture.js')).toBeUndefined();
   });
@@ -47,7 +49,7 @@ describe('transformSource', () => {
     const result = instrument('const __tb = 1, __tb1 = 2; module.exports = () => __tb + __tb1;', {
       sourceType: 'script',
     });
-    expect(result.code).toContain('const __tb2 = ');
+    expect(result.code).toContain('var __tb2 = ');
     expect(result.code).toContain('__tb2$c');
     expect((evaluateCommonJs(result.code, '/project/src/fixture.js') as unknown as () => number)()).toBe(3);
   });
