@@ -1,4 +1,6 @@
-import { uuidv7, type JsonObject, type SerializedEvent } from '@temporal-bridge/event-schema';
+import { type JsonObject, type SerializedEvent } from '@temporal-bridge/event-schema';
+
+import { type IdGenerator } from '../support/ids';
 
 import { type EventSender } from '../pipeline/event-sender';
 import { type WireTime } from '../pipeline/wire-time';
@@ -6,9 +8,11 @@ import { type EventRecorder } from '../runtime/event-recorder';
 import { type CallIds, type NodeInfo } from './auto-call';
 
 /**
- * Builds the wire events of automatic calls, leanly: one UUIDv7 per call is
- * its correlation id and its entry's event id; the exit and error event ids
- * derive from it by a suffix (unique, and they sort after the entry). Same
+ * Builds the wire events of automatic calls, leanly: one id per call (the
+ * runtime's IdGenerator, as for traced() calls: a random 64-bit prefix per
+ * process and a counter, unique across a fleet and ~4x cheaper than a
+ * UUIDv7) is its correlation id and its entry's event id; the exit and error
+ * event ids derive from it by a suffix. Same
  * keys in the same order as event-schema's serializeEvent, written as
  * literals so that V8 keeps one shape per kind of event; the time comes from
  * the runtime's WireTime (no BigInt), the seq from its recorder.
@@ -19,7 +23,10 @@ export class CallEvents {
   private readonly service: string;
   private readonly instance: string;
 
-  constructor(private readonly recorder: EventRecorder) {
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly ids: IdGenerator,
+  ) {
     this.time = recorder.time;
     this.sender = recorder.sender;
     this.service = recorder.producer.service;
@@ -30,7 +37,7 @@ export class CallEvents {
   entry(node: NodeInfo, traceId: string | undefined, parentId: string | undefined, data: JsonObject): string {
     const time = this.time;
     time.read();
-    const id = uuidv7(time.ms);
+    const id = this.ids.next();
     const event: SerializedEvent =
       parentId === undefined
         ? {

@@ -85,7 +85,10 @@ export class ModuleProbes {
         // A silent call: what runs inside sees an unsampled current call and records nothing.
         call = new AutoCall('unsampled', 'unsampled', undefined, false, node, prev);
       } else {
-        const data = args !== undefined && host.captureArgs ? host.capture(entryOf, node, args) : node.entryData;
+        const data =
+          args === undefined || !host.captureArgs
+            ? node.entryData
+            : (host.fastArgs.entry(node, args) ?? host.capture(entryOf, node, args));
         const traceId = parent?.traceId;
         const parentId = parent?.correlationId;
         const id = host.events.entry(node, traceId, parentId, data);

@@ -11,6 +11,7 @@ import { type RuntimeCore } from '../runtime/runtime-core';
 import { type Sampler } from '../runtime/sampler';
 import { GeneratorRecord, type AutoCall, type NodeInfo } from './auto-call';
 import { CallEvents } from './call-events';
+import { FastArgs } from './fast-args';
 import { checkDescriptor, type ModuleDescriptor } from './descriptor';
 import { ModuleProbes } from './module-probes';
 import { NOOP_PROBES } from './noop-probes';
@@ -89,6 +90,7 @@ export class ProbeHost {
   readonly events!: CallEvents;
   readonly data!: EventDataBuilder;
   readonly sampler!: Sampler;
+  readonly fastArgs!: FastArgs;
   private readonly core: RuntimeCore | undefined;
   private readonly modules: ModuleProbes[] = [];
   private readonly openGenerators = new Set<GeneratorRecord>();
@@ -114,7 +116,8 @@ export class ProbeHost {
     this.registry = new FinalizationRegistry((record) => this.abandon(record, 'collected'));
     this.recording = core !== undefined;
     if (core === undefined) return;
-    this.events = new CallEvents(core.recorder);
+    this.events = new CallEvents(core.recorder, core.ids);
+    this.fastArgs = new FastArgs(core.settings.maxStringLength, core.settings.maxDataBytes);
     this.data = core.data;
     this.sampler = core.sampler;
     // Callbacks (timers, promise reactions, I/O) get as parent the call that scheduled them.

@@ -41,7 +41,12 @@ export class RuntimeCore {
   readonly data: EventDataBuilder;
   readonly sampler: Sampler;
   readonly ids: IdGenerator;
-  readonly settings: { captureArgs: boolean; captureResult: boolean; service: string; instance: string };
+  readonly settings: {
+    captureArgs: boolean;
+    captureResult: boolean;
+    maxStringLength: number;
+    maxDataBytes: number;
+  };
   private readonly idCheck = new IdCheck();
 
   constructor(
@@ -63,8 +68,8 @@ export class RuntimeCore {
     this.settings = {
       captureArgs: options.capture.captureArgs,
       captureResult: options.capture.captureResult,
-      service: options.service,
-      instance: options.instance,
+      maxStringLength: options.capture.maxStringLength,
+      maxDataBytes: options.capture.maxDataBytes,
     };
     this.tracer = new CallTracer(
       this.store,
