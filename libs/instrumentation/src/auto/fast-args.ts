@@ -52,7 +52,9 @@ export class FastArgs {
           if (arg !== null) return undefined;
           out[i] = null;
           break;
-        default:
+        case 'bigint':
+        case 'symbol':
+        case 'function':
           return undefined;
       }
     }
