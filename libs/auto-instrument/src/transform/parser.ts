@@ -1,0 +1,15 @@
+import { createRequire } from 'node:module';
+
+import type * as Oxc from 'oxc-parser' with { 'resolution-mode': 'import' };
+
+/**
+ * oxc-parser ships as ES modules only. This package is CommonJS (like the rest of the SDK) and
+ * the module hooks that call it are synchronous, so it is loaded with require(): Node >= 20.19
+ * loads an ES module synchronously when it has no top-level await, which oxc-parser has not.
+ */
+const oxc = createRequire(__filename)('oxc-parser') as typeof Oxc;
+
+export const parseSync = oxc.parseSync;
+export const visitorKeys = oxc.visitorKeys;
+export const Severity = oxc.Severity;
+export type ParserOptions = Oxc.ParserOptions;
