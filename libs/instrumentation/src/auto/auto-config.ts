@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-import picomatch from 'picomatch';
 import { z } from 'zod';
 
 import { type TransportConfig } from '../runtime/runtime-options';
+import { fileFilter } from './file-filter';
 import { DEFAULT_NODE_BUDGET } from './probe-host';
 
 /** Where the transport goes when neither TB_ENDPOINT nor TB_KAFKA_BROKERS is set: a local standalone server. */
@@ -36,7 +36,7 @@ export interface AutoConfig {
   reportIntervalMs: number;
   include: readonly string[];
   exclude: readonly string[];
-  /** Whether a module file (absolute path) is one of the app's to instrument. */
+  /** Whether a module file (absolute path) is one of the app's to instrument (before excluding the SDK). */
   instruments(file: string): boolean;
 }
 
@@ -158,28 +158,8 @@ export function loadAutoConfig(env: NodeJS.ProcessEnv, cwd: string): LoadedConfi
       reportIntervalMs: s.TB_REPORT_INTERVAL_MS ?? 10_000,
       include,
       exclude,
-      instruments: fileMatcher(root, include, exclude),
+      instruments: fileFilter(root, include, exclude, []),
     },
-  };
-}
-
-/**
- * Globs are relative to the root, POSIX. Files outside the root are never
- * instrumented; files under node_modules only when an include glob names
- * node_modules (a dependency is instrumented on purpose, never by accident).
- */
-function fileMatcher(root: string, include: readonly string[], exclude: readonly string[]): (file: string) => boolean {
-  const options = { dot: true };
-  const included = picomatch([...include], options);
-  const excluded = exclude.length === 0 ? () => false : picomatch([...exclude], options);
-  const namesNodeModules = include.some((glob) => glob.includes('node_modules'));
-  return (file: string): boolean => {
-    if (!isAbsolute(file)) return false;
-    const rel = relative(root, file);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
-    const posix = sep === '/' ? rel : rel.split(sep).join('/');
-    if (!namesNodeModules && (posix.startsWith('node_modules/') || posix.includes('/node_modules/'))) return false;
-    return included(posix) && !excluded(posix);
   };
 }
 

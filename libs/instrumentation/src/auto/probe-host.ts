@@ -236,10 +236,19 @@ export class ProbeHost {
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const record of [...this.openGenerators]) this.abandon(record, 'shutdown');
-    this.reportUnrecorded();
+    this.settle();
     for (const timer of this.timers) clearInterval(timer);
     this.recording = false;
+  }
+
+  /**
+   * Closes the generator calls still open (as abandoned: `shutdown`) and
+   * reports the unrecorded counts; recording goes on. For the end of the
+   * process (`beforeExit`, a signal).
+   */
+  settle(): void {
+    for (const record of [...this.openGenerators]) this.abandon(record, 'shutdown');
+    this.reportUnrecorded();
   }
 
   /** Runs a capture of application values with recording off: getters and toJSON it calls are not calls of the app. */
