@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 import { install } from '../runtime/default-runtime';
 import { type InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { type AutoConfig, DEFAULT_ENDPOINT, loadAutoConfig } from './auto-config';
@@ -9,6 +12,7 @@ import { sdkDirs } from './sdk-dirs';
 const STARTED = Symbol.for('temporal-bridge.auto-started');
 const EXIT_FLUSH_MS = 5_000;
 const SIGNAL_FLUSH_MS = 2_000;
+const EXIT_SEND_MS = 5_000;
 
 /**
  * What `register` started.
@@ -78,7 +82,7 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
   if (config.enabled && config.defaultTransport) {
     say(`TB_ENDPOINT and TB_KAFKA_BROKERS are not set: sending events to ${DEFAULT_ENDPOINT}`);
   }
-  if (runtime !== undefined) handleExit(host, runtime);
+  if (runtime !== undefined) handleExit(host, runtime, config);
   const started: AutoInstrumentation = { config, host, runtime };
   global[STARTED] = started;
   return started;
@@ -90,10 +94,13 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
  * abandoned and the queue is flushed (beforeExit comes again once the flush
  * is done, and then nothing is left to do). On SIGTERM / SIGINT with no
  * handler of the app's own, the queue is flushed (at most 2 s) and the
- * signal raised again, so the process still dies of it. `process.exit()`
- * gives no chance to send: what is queued then is lost (README).
+ * signal raised again, so the process still dies of it. On `exit` (after
+ * `process.exit()` or an uncaught exception, when no asynchronous send can
+ * complete) whatever is still unsent goes to a short-lived child process
+ * through spawnSync, which sends it with the same transport (at most 5 s);
+ * the exit code and output of the app stay as they were.
  */
-function handleExit(host: ProbeHost, runtime: InstrumentationRuntime): void {
+function handleExit(host: ProbeHost, runtime: InstrumentationRuntime, config: AutoConfig): void {
   let settled = false;
   process.on('beforeExit', () => {
     if (!settled) {
@@ -102,6 +109,18 @@ function handleExit(host: ProbeHost, runtime: InstrumentationRuntime): void {
     }
     const { queue_depth, in_flight } = runtime.stats();
     if (queue_depth + in_flight > 0) void runtime.flush(EXIT_FLUSH_MS);
+  });
+  process.on('exit', () => {
+    host.settle();
+    const events = runtime.takeUnsent();
+    if (events.length === 0) return;
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', TB_ENABLED: '0' };
+    spawnSync(process.execPath, [join(__dirname, 'exit-sender.js')], {
+      input: JSON.stringify({ transport: config.transport, events }),
+      env,
+      stdio: ['pipe', 'ignore', 'ignore'],
+      timeout: EXIT_SEND_MS,
+    });
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = (): void => {

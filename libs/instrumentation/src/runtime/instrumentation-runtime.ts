@@ -155,6 +155,16 @@ export class InstrumentationRuntime {
   }
 
   /**
+   * Removes and returns every unsent event: the last resort
+   * at process exit (see the automatic instrumentation's exit handling).
+   *
+   * @internal
+   */
+  takeUnsent(): SerializedEvent[] {
+    return this.core?.sender.takeAll() ?? [];
+  }
+
+  /**
    * The enabled runtime's internals, for the automatic probes of this
    * package (src/auto); not part of the public API.
    *
