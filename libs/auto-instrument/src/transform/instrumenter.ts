@@ -1,4 +1,3 @@
-import type MagicString from 'magic-string';
 import { visitorKeys } from './parser';
 
 import {
@@ -14,6 +13,7 @@ import {
   unwrap,
 } from './ast';
 import { type FunctionKind, IdAllocator, nestedName } from './ids';
+import type { Insertions } from './insertions';
 import type { ManifestNode } from './manifest';
 
 /** The function whose body the walk is in (only instrumented functions get one). */
@@ -53,8 +53,11 @@ export interface NodeLocator {
     flags: { async: boolean; generator: boolean },
     ids: (path: string) => IdAllocator,
   ): ManifestNode | undefined;
-  /** Path used for anonymous ordinals of the function at `start`. */
-  pathAt(start: number): string | undefined;
+  /**
+   * The project-relative path of the original source at `start`; undefined when a function
+   * there is compiler-generated (no original function starts where it maps to).
+   */
+  pathAt(start: number, isFunction: boolean): string | undefined;
 }
 
 /** TypeScript-only subtrees: no runtime code, nothing to instrument. */
@@ -75,7 +78,23 @@ const SKIPPED_TYPES = new Set([
   'TSExportAssignment',
 ]);
 
-const keysCache = visitorKeys as Record<string, readonly string[] | undefined>;
+/** Child keys that only ever hold TypeScript types: nothing to instrument below them. */
+const TYPE_KEYS = new Set([
+  'typeAnnotation',
+  'returnType',
+  'typeParameters',
+  'typeArguments',
+  'superTypeArguments',
+  'implements',
+]);
+
+/** Child keys per node type (oxc's visitor keys, without type-only keys): the walk's hot path. */
+const CHILD_KEYS = new Map<string, readonly string[]>(
+  Object.entries(visitorKeys as Record<string, readonly string[]>).map(([type, keys]) => [
+    type,
+    keys.filter((key) => !TYPE_KEYS.has(key)),
+  ]),
+);
 
 /**
  * Walks the AST once, in source order: names every function, records its manifest node and
@@ -90,7 +109,7 @@ export class Instrumenter {
 
   constructor(
     private readonly source: string,
-    private readonly edits: MagicString,
+    private readonly edits: Insertions,
     private readonly locator: NodeLocator,
     private readonly P: string,
   ) {
@@ -161,11 +180,15 @@ export class Instrumenter {
   }
 
   private visitChildren(node: AstNode, ctx: Context): void {
-    const keys = keysCache[node.type] ?? Object.keys(node);
-    for (const key of keys) {
-      const value = node[key];
+    const keys = CHILD_KEYS.get(node.type) ?? Object.keys(node);
+    for (let k = 0; k < keys.length; k += 1) {
+      const value = node[keys[k] as string];
+      if (value === null || typeof value !== 'object') continue;
       if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) this.visit(item, ctx);
+        for (let i = 0; i < value.length; i += 1) {
+          const item: unknown = value[i];
+          if (isNode(item)) this.visit(item, ctx);
+        }
       } else if (isNode(value)) {
         this.visit(value, ctx);
       }
@@ -214,7 +237,7 @@ export class Instrumenter {
         : (hint?.name ?? (id ? nestedName(ctx.enclosing, id.name as string) : undefined));
     const anonymous = name === undefined;
     let manifest: ManifestNode | undefined;
-    const path = this.locator.pathAt(node.start);
+    const path = this.locator.pathAt(hint?.span?.start ?? node.start, true);
     if (path !== undefined) {
       if (name === undefined) name = this.allocator(path).anonymousName(hint?.anonScope ?? ctx.anonScope, kind);
       const span = hint?.span ?? node;
@@ -269,7 +292,7 @@ export class Instrumenter {
     const own = id ? nestedName(ctx.enclosing, id.name as string) : undefined;
     const name =
       (node.type === 'ClassDeclaration' ? (own ?? hint?.name) : (hint?.name ?? own)) ??
-      this.allocator(this.locator.pathAt(node.start) ?? '').anonymousName(ctx.anonScope, 'class');
+      this.allocator(this.locator.pathAt(node.start, false) ?? '').anonymousName(ctx.anonScope, 'class');
     this.visitKey(node, 'superClass', ctx);
     const members: Context = { enclosing: ctx.enclosing, anonScope: name, fn: null };
     const body = child(node, 'body');

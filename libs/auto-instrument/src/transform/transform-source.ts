@@ -2,11 +2,13 @@ import { basename } from 'node:path';
 
 import type { SourceMapInput } from '@jridgewell/trace-mapping';
 import MagicString from 'magic-string';
-import { parseSync, type ParserOptions, Severity } from './parser';
+import { parseSync, type ParserOptions } from './parser';
 
 import type { AstNode } from './ast';
 import { contentHash, projectPath, toFilePath } from './ids';
+import { Insertions } from './insertions';
 import { Instrumenter, type NodeLocator } from './instrumenter';
+import { originalSpans, type Span } from './original-spans';
 import { INSTRUMENTED_MARKER, type ManifestNode, prologue } from './manifest';
 import { findInlineMap, LineIndex, type Position, SourceOrigin } from './source-origin';
 
@@ -84,7 +86,7 @@ function transform(code: string, options: TransformOptions, file: string): Trans
     sourceType: parserSourceType(options.sourceType ?? sourceTypeOf(filename)),
     preserveParens: true,
   });
-  const error = parsed.errors.find((e) => e.severity === Severity.Error);
+  const error = parsed.errors.find((e) => String(e.severity) === 'Error');
   if (error) {
     const at = lines.position(error.labels[0]?.start ?? 0);
     return unchanged(code, file, [`${file}: not instrumented: ${error.message} at ${at.line}:${at.column}`]);
@@ -104,7 +106,7 @@ function transform(code: string, options: TransformOptions, file: string): Trans
 
   let identifier = '__tb';
   for (let n = 1; code.includes(identifier); n += 1) identifier = `__tb${n}`;
-  const edits = new MagicString(code);
+  const edits = new Insertions();
   const instrumenter = new Instrumenter(code, edits, locator(code, lines, options.root, file, origin), identifier);
   instrumenter.run(parsed.program as unknown as AstNode);
   const nodes = instrumenter.nodes;
@@ -114,11 +116,13 @@ function transform(code: string, options: TransformOptions, file: string): Trans
     prologueOffset(code, parsed.program as unknown as AstNode),
     prologueText(identifier, descriptorFile, nodes, code, parsed.program as unknown as AstNode),
   );
-  let output = edits.toString();
+  const edited = new MagicString(code);
+  edits.applyTo(edited);
+  let output = edited.toString();
   let map: SourceMapObject | undefined;
   if (options.sourceMap !== false) {
     const name = basename(filename);
-    const editMap = edits.generateMap({ source: name, file: name, includeContent: true, hires: 'boundary' });
+    const editMap = edited.generateMap({ source: name, file: name, includeContent: true, hires: 'boundary' });
     map = JSON.parse(editMap.toString()) as SourceMapObject;
     if (origin) {
       map = origin.compose(map as SourceMapInput) as SourceMapObject;
@@ -164,20 +168,26 @@ function locator(
   file: string,
   origin: SourceOrigin | undefined,
 ): NodeLocator {
-  const originalLines = new Map<string, LineIndex>();
-  const indexOf = (text: string): LineIndex => {
-    let index = originalLines.get(text);
-    if (!index) {
-      index = new LineIndex(text);
-      originalLines.set(text, index);
+  const originals = new Map<string, { index: LineIndex; spans: Map<number, Span> }>();
+  const original = (path: string, content: string): { index: LineIndex; spans: Map<number, Span> } => {
+    let entry = originals.get(path);
+    if (!entry) {
+      entry = { index: new LineIndex(content), spans: originalSpans(path, content) };
+      originals.set(path, entry);
     }
-    return index;
+    return entry;
   };
   return {
-    pathAt(start) {
+    pathAt(start, isFunction) {
       if (!origin) return file;
       const found = origin.original(lines.position(start));
-      return found ? projectPath(root, found.file) : undefined;
+      if (!found) return undefined; // compiler-generated (helpers): no source to point at
+      if (found.content !== undefined) {
+        const { index, spans } = original(found.file, found.content);
+        // Code the compiler made up (esbuild's export getters...) maps to no function start.
+        if (isFunction && spans.size > 0 && !spans.has(index.offset(found))) return undefined;
+      }
+      return projectPath(root, found.file);
     },
     describe(start, end, name, kind, anonymous, flags, ids) {
       let from: Position = lines.position(start);
@@ -186,17 +196,22 @@ function locator(
       let text = code.slice(start, end);
       if (origin) {
         const first = origin.original(from);
-        if (!first) return undefined; // compiler-generated (helpers): no source to point at
-        const last = origin.original(lines.position(Math.max(start, end - 1)));
+        if (!first) return undefined; // pathAt() said so already
         path = projectPath(root, first.file);
-        from = first;
-        to =
-          last && last.file === first.file && last.line >= first.line
-            ? { line: last.line, column: last.column + 1 }
-            : { line: first.line, column: first.column };
-        if (first.content !== undefined) {
-          const index = indexOf(first.content);
-          text = first.content.slice(index.offset(from), index.offset(to));
+        const { index, spans } = first.content !== undefined ? original(first.file, first.content) : {};
+        const span = spans?.get(index?.offset(first) ?? -1);
+        if (index && span && first.content !== undefined) {
+          from = index.position(span.start);
+          to = index.position(span.end);
+          text = first.content.slice(span.start, span.end);
+        } else {
+          // No original text to parse: the end is where the map puts the last character.
+          const last = origin.original(lines.position(Math.max(start, end - 1)));
+          from = first;
+          to =
+            last && last.file === first.file && last.line >= first.line
+              ? { line: last.line, column: last.column + 1 }
+              : { line: first.line, column: first.column };
         }
       }
       return {
