@@ -39,6 +39,7 @@ describe('loadAutoConfig', () => {
       traceRate: 1,
       captureArgs: true,
       captureResult: false,
+      capture: { maxDepth: 3, maxItems: 20, maxStringLength: 256 },
     });
   });
 
@@ -53,6 +54,9 @@ describe('loadAutoConfig', () => {
         TB_SAMPLE_RATE: '0.25',
         TB_CAPTURE_RESULT: 'true',
         TB_MANIFEST: 'out/manifest.jsonl',
+        TB_CAPTURE_DEPTH: '5',
+        TB_CAPTURE_ITEMS: '50',
+        TB_CAPTURE_STRING: '2048',
       },
       dir,
     );
@@ -65,6 +69,7 @@ describe('loadAutoConfig', () => {
       traceRate: 0.25,
       captureResult: true,
       manifest: join(dir, 'out', 'manifest.jsonl'),
+      capture: { maxDepth: 5, maxItems: 50, maxStringLength: 2048 },
     });
     expect(ok({ TB_NODE_BUDGET: '7', TB_ENDPOINT: 'http://tb:4000' }, dir)).toMatchObject({
       nodeBudget: 7,
@@ -107,6 +112,7 @@ describe('loadAutoConfig', () => {
     [{ TB_ENDPOINT: 'localhost:4000' }, /^TB_ENDPOINT must be an http\(s\) URL/],
     [{ TB_KAFKA_BROKERS: 'kafka' }, /^TB_KAFKA_BROKERS must be comma-separated host:port/],
     [{ TB_SAMPLE_RATE: '2' }, /^TB_SAMPLE_RATE must be between 0 and 1/],
+    [{ TB_CAPTURE_DEPTH: '0' }, /^TB_CAPTURE_DEPTH/],
     [{ TB_ENDPOINT: 'http://a:1', TB_KAFKA_BROKERS: 'k:1' }, /both set/],
     [{ TB_CONFIG: 'missing.json' }, /^TB_CONFIG: cannot read/],
     [{ TB_ROOT: 'nowhere' }, /^TB_ROOT: .* does not exist/],

@@ -31,6 +31,8 @@ export interface AutoConfig {
   traceRate: number;
   captureArgs: boolean;
   captureResult: boolean;
+  /** Capture limits of arguments and results: every function's are captured, so tighter than the SDK's defaults. */
+  capture: { maxDepth: number; maxItems: number; maxStringLength: number };
   /** Append the manifest (one node per line, JSON) to this file. */
   manifest: string | undefined;
   reportIntervalMs: number;
@@ -84,6 +86,9 @@ const schema = z.object({
     .optional(),
   TB_CAPTURE_ARGS: flag('TB_CAPTURE_ARGS').optional(),
   TB_CAPTURE_RESULT: flag('TB_CAPTURE_RESULT').optional(),
+  TB_CAPTURE_DEPTH: z.coerce.number().int().min(1).max(16).optional(),
+  TB_CAPTURE_ITEMS: z.coerce.number().int().min(1).max(10_000).optional(),
+  TB_CAPTURE_STRING: z.coerce.number().int().min(16).max(1_000_000).optional(),
   TB_MANIFEST: z.string().min(1).optional(),
   TB_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   TB_INCLUDE: list.optional(),
@@ -154,6 +159,11 @@ export function loadAutoConfig(env: NodeJS.ProcessEnv, cwd: string): LoadedConfi
       traceRate: s.TB_SAMPLE_RATE ?? 1,
       captureArgs: s.TB_CAPTURE_ARGS ?? true,
       captureResult: s.TB_CAPTURE_RESULT ?? false,
+      capture: {
+        maxDepth: s.TB_CAPTURE_DEPTH ?? 3,
+        maxItems: s.TB_CAPTURE_ITEMS ?? 20,
+        maxStringLength: s.TB_CAPTURE_STRING ?? 256,
+      },
       manifest: s.TB_MANIFEST === undefined ? undefined : resolve(cwd, s.TB_MANIFEST),
       reportIntervalMs: s.TB_REPORT_INTERVAL_MS ?? 10_000,
       include,

@@ -32,7 +32,16 @@ export function instrumentFile(
   try {
     const ext = extname(filename);
     const lang = TYPESCRIPT.has(ext) ? (compiled ? 'js' : ext === '.tsx' ? 'tsx' : 'ts') : undefined;
-    const result = transformSource(code, { filename, root, sourceType, ...(lang === undefined ? {} : { lang }) });
+    // Lines never move, so plain JavaScript needs no map; code from a loader (tsx, ts-node) carries
+    // an inline map, which the transform replaces with the composed one (columns stay right).
+    const sourceMap = code.includes('sourceMappingURL=data:');
+    const result = transformSource(code, {
+      filename,
+      root,
+      sourceType,
+      sourceMap,
+      ...(lang === undefined ? {} : { lang }),
+    });
     for (const warning of result.warnings) process.stderr.write(`temporal-bridge: ${warning}\n`);
     return result.instrumented ? result.code : code;
   } catch (error) {

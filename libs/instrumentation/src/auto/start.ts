@@ -56,7 +56,7 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
         service: config.service,
         transport: config.transport,
         sampling: { traceRate: config.traceRate },
-        capture: { captureArgs: config.captureArgs, captureResult: config.captureResult },
+        capture: { ...config.capture, captureArgs: config.captureArgs, captureResult: config.captureResult },
       });
     }
     const publisher = new ManifestPublisher(runtime, config.service, config.manifest);
