@@ -41,7 +41,7 @@ export function instrumentLoaded(url: string, result: LoadResult): LoadResult {
   const code =
     typeof result.source === 'string' ? result.source : Buffer.from(result.source as ArrayBuffer).toString('utf8');
   const sourceType = format === 'module' || format === 'module-typescript' ? 'module' : 'script';
-  return { ...result, source: instrumentFile(code, file, root, sourceType, !typescript) };
+  return { ...result, source: instrumentFile(code, file, root, sourceType, false) };
 }
 
 let syncHooks = false;

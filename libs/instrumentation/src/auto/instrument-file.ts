@@ -18,9 +18,11 @@ const TYPESCRIPT = new Set(['.ts', '.tsx', '.mts', '.cts']);
  * A file the parser cannot handle loads uninstrumented, with one warning on
  * stderr naming it; nothing here throws into the loader.
  *
- * `compiled`: the code already went through a loader (tsx, ts-node): a .ts
- * file's code is then JavaScript, and its inline source map (which the
- * transform composes) leads positions and ids back to the TypeScript source.
+ * A .ts file's code is JavaScript when a loader (tsx, ts-node) compiled it
+ * before: it then carries an inline source map, which the transform composes
+ * so that positions and ids lead back to the TypeScript source. Without one
+ * it is TypeScript itself (a loader that runs after this hook, or Node's own
+ * type stripping), parsed as such. `compiled` forces JavaScript.
  */
 export function instrumentFile(
   code: string,
@@ -31,10 +33,10 @@ export function instrumentFile(
 ): string {
   try {
     const ext = extname(filename);
-    const lang = TYPESCRIPT.has(ext) ? (compiled ? 'js' : ext === '.tsx' ? 'tsx' : 'ts') : undefined;
     // Lines never move, so plain JavaScript needs no map; code from a loader (tsx, ts-node) carries
     // an inline map, which the transform replaces with the composed one (columns stay right).
     const sourceMap = code.includes('sourceMappingURL=data:');
+    const lang = TYPESCRIPT.has(ext) ? (compiled || sourceMap ? 'js' : ext === '.tsx' ? 'tsx' : 'ts') : undefined;
     const result = transformSource(code, {
       filename,
       root,
