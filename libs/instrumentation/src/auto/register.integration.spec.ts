@@ -14,6 +14,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * is asserted through the query API.
  */
 const REGISTER = repoPath('libs/instrumentation/dist/register.js');
+const TSX = repoPath('node_modules/tsx/dist/loader.mjs');
+// TypeScript, run through tsx: positions and ids must be the .ts source's.
+const TS_APP = [
+  'interface Order {',
+  '  id: number;',
+  '  total: number;',
+  '}',
+  '',
+  'export class Shop {',
+  '  private readonly orders: Order[] = [];',
+  '',
+  '  add(order: Order): this {',
+  '    this.orders.push(order);',
+  '    return this;',
+  '  }',
+  '',
+  '  total(): number {',
+  '    return this.orders.reduce((sum: number, o: Order) => sum + o.total, 0);',
+  '  }',
+  '}',
+  '',
+  'console.log(new Shop().add({ id: 1, total: 5 }).add({ id: 2, total: 7 }).total());',
+  '',
+].join('\n');
 const FIXTURE = join(__dirname, '__fixtures__', 'shop-js');
 const started = BigInt(Date.now() - 60_000) * 1_000_000n;
 
@@ -85,6 +109,7 @@ beforeAll(async () => {
     join(app, 'src', 'natives.cjs'),
     'function optimizationStatus(f) {\n  return typeof %GetOptimizationStatus(f);\n}\nmodule.exports = { optimizationStatus };\n',
   );
+  writeFileSync(join(app, 'src', 'shop.ts'), TS_APP);
   const port = await freePort();
   const proc = TetheredProcess.spawn(process.execPath, [repoPath('services/standalone/dist/main.js')], {
     tether: true,
@@ -203,6 +228,44 @@ describe('register: node --import on an unchanged app', () => {
     const known = new Set(lines.map((n) => n.ast_node_id));
     expect(calls.filter((e) => !known.has(e.ast_node_id!))).toEqual([]);
   }, 120_000);
+
+  it.each([
+    ['register first', ['--import', REGISTER, '--import', TSX]],
+    ['tsx first', ['--import', TSX, '--import', REGISTER]],
+  ])(
+    'instruments TypeScript under tsx (%s) with ids and positions of the .ts source',
+    async (order, flags) => {
+      const service = `shop-ts-${order.replace(' ', '-')}`;
+      const manifest = join(app, `${service}.jsonl`);
+      const result = await run([...flags, 'src/shop.ts'], {
+        TB_ENDPOINT: server!.url,
+        TB_SERVICE: service,
+        TB_MANIFEST: manifest,
+      });
+      expect(result).toEqual({ code: 0, stdout: '12\n', stderr: '' });
+      const nodes = readFileSync(manifest, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { ast_node_id: string; line: number; column: number });
+      const at = (id: string): [number, number] | undefined => {
+        const found = nodes.find((n) => n.ast_node_id === id);
+        return found === undefined ? undefined : [found.line, found.column];
+      };
+      expect(at('src/shop.ts:Shop.add:method')).toEqual([9, 3]);
+      expect(at('src/shop.ts:Shop.total:method')).toEqual([14, 3]);
+      expect(at('src/shop.ts:Shop.total/arrow#1')).toEqual([15, TS_APP.split('\n')[14]!.indexOf('(sum') + 1]);
+      const events = await eventsOf(service);
+      expectOneExitPerEntry(events);
+      const [total] = entries(events, 'src/shop.ts:Shop.total:method');
+      const reducers = entries(events, 'src/shop.ts:Shop.total/arrow#1');
+      expect(reducers.map((e) => e.parent_id)).toEqual([total!.correlation_id, total!.correlation_id]);
+      expect(entries(events, 'src/shop.ts:Shop.add:method').map(args)).toEqual([
+        [{ id: 1, total: 5 }],
+        [{ id: 2, total: 7 }],
+      ]);
+    },
+    60_000,
+  );
 
   it('emits nothing with TB_ENABLED=0, the app unchanged', async () => {
     const plain = await run(['src/main.js'], {});
