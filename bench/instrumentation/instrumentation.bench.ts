@@ -186,9 +186,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function check(label: string, value: number, unit: string, target: number): void {
-  const verdict = value <= target ? 'met' : 'MISSED';
-  console.log(`  ${label.padEnd(44)} ${value.toFixed(1).padStart(8)} ${unit.padEnd(5)} target <= ${target} ${verdict}`);
+/** A target against the wall-clock median and the CPU time (steadier when the machine is shared). */
+function check(label: string, wall: number, cpu: number, unit: string, target: number): void {
+  const verdict = (v: number): string => (v <= target ? 'met' : 'MISSED');
+  console.log(
+    `  ${label.padEnd(44)} wall ${wall.toFixed(1).padStart(7)} ${verdict(wall).padEnd(6)} cpu ${cpu.toFixed(1).padStart(7)} ${verdict(cpu).padEnd(6)} ${unit}, target <= ${target}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -217,12 +220,15 @@ async function main(): Promise<void> {
       `(acorn + lodash: ${(transform.bytes / 1024).toFixed(0)} KB)`,
   );
   console.log('\ntargets');
-  check('emission off, over not instrumented', by('instrumented, emission off').median - base.median, 'ns', 10);
-  check('beyond budget, over not instrumented', by('beyond budget').median - base.median, 'ns', 30);
-  check('within budget (no-op transport), per call', by('within budget, no-op transport').median, 'ns', 400);
-  check('within budget (in-process), per call', by('within budget, in-process').median, 'ns', 400);
-  check('workload instrumented / not instrumented', work.withDefaults / work.plain, 'x', 2);
-  check('transform per MB (no map, as for plain JS)', transform.msPerMb, 'ms', 50);
+  const over = (name: string): [number, number] => [by(name).median - base.median, by(name).cpu - base.cpu];
+  const abs = (name: string): [number, number] => [by(name).median, by(name).cpu];
+  check('emission off, over not instrumented', ...over('instrumented, emission off'), 'ns', 10);
+  check('beyond budget, over not instrumented', ...over('beyond budget'), 'ns', 30);
+  check('within budget (no-op transport), per call', ...abs('within budget, no-op transport'), 'ns', 400);
+  check('within budget (in-process), per call', ...abs('within budget, in-process'), 'ns', 400);
+  const ratio = work.withDefaults / work.plain;
+  check('workload instrumented / not instrumented', ratio, ratio, 'x', 2);
+  check('transform per MB (no map, as for plain JS)', transform.msPerMb, transform.msPerMb, 'ms', 50);
   console.log('\ndelivery (all runs)');
   for (const line of delivery) console.log(`  ${line}`);
   console.log(`  ${work.stats}`);
