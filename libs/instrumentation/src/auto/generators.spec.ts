@@ -60,6 +60,69 @@ function setup() {
 }
 
 describe('probe host: generators', () => {
+  it('gives a generator driven by for await or yield* the driving call as parent through i() (proposed shape)', async () => {
+    const { host, flushed, count, ticks, consume } = setup();
+    const __tb = host.module(
+      descriptor(node('loop', 'function', { async: true }), node('outer', 'function', { generator: true })),
+    ) as ModuleProbes;
+    async function loop(): Promise<number[]> {
+      const __tb$c = __tb.e(0) ? __tb.c(0) : null;
+      try {
+        const seen: number[] = [];
+        {
+          for await (const n of __tb.s(__tb$c, __tb.i(__tb$c, ticks(2)))) {
+            __tb.u(__tb$c);
+            try {
+              seen.push(n);
+            } finally {
+              __tb.s(__tb$c, undefined);
+            }
+          }
+          __tb.u(__tb$c);
+        }
+        return __tb.r(__tb$c, seen);
+      } finally {
+        __tb.x(__tb$c);
+      }
+    }
+    function* outer(): Generator<number, string> {
+      const __tb$c = __tb.e(1) ? __tb.c(1) : null;
+      try {
+        const done = __tb.u(__tb$c, yield* __tb.s(__tb$c, __tb.i(__tb$c, count(2))));
+        return __tb.r(__tb$c, done);
+      } finally {
+        __tb.x(__tb$c);
+      }
+    }
+    expect(await loop()).toEqual([0, 1]);
+    expect(consume(() => [...outer()])).toEqual([0, 1]);
+    const gen = outer();
+    gen.next();
+    expect(gen.return('stop')).toEqual({ value: 'stop', done: true }); // return() reaches the delegate
+    expect(host.context.current).toBeNull();
+    const events = await flushed();
+    expectOneExitPerEntry(events);
+    const [loopCall] = of(events, 'function_entry', id('loop'));
+    expect(of(events, 'function_entry', id('ticks')).map((e) => e.parent_id)).toEqual([loopCall!.correlation_id]);
+    const outers = of(events, 'function_entry', id('outer'));
+    expect(of(events, 'function_entry', id('count')).map((e) => e.parent_id)).toEqual(
+      outers.map((e) => e.correlation_id),
+    );
+  });
+
+  it('i() hands back what it cannot or need not wrap, and keeps the iterator kinds of its input', () => {
+    const { host } = setup();
+    const __tb = host.module(descriptor(node('f'))) as ModuleProbes;
+    const call = __tb.c(0)!;
+    expect(__tb.i(null, [1])).toEqual([1]);
+    expect(__tb.i(call, 'abc')).toBe('abc');
+    const syncOnly = __tb.i(call, [1, 2]) as object;
+    expect(Symbol.iterator in syncOnly).toBe(true);
+    expect(Symbol.asyncIterator in syncOnly).toBe(false);
+    expect([...(syncOnly as Iterable<number>)]).toEqual([1, 2]);
+    __tb.x(call);
+  });
+
   it('enters on the first next(), exits at completion, and gives back the pointer at every yield', async () => {
     const { host, flushed, count, consume } = setup();
     const gen = count(2);

@@ -157,6 +157,23 @@ export class ModuleProbes {
     return v;
   }
 
+  /**
+   * The iterable of a `for await (... of X)` or `yield* X` in a recorded
+   * call: returned as a wrapper whose iterator runs `next`/`return`/`throw`
+   * with the call current, so that an instrumented generator driven by the
+   * loop or the delegation gets this call as parent (the loop calls `next`
+   * after the call gave the pointer back). Same protocol as X: only the
+   * iterator kinds and methods X has, results passed through untouched.
+   */
+  i<T>(call: AutoCall | null, iterable: T): T {
+    if (call === null || !call.sampled || typeof iterable !== 'object' || iterable === null) return iterable;
+    try {
+      return wrapIterable(this.host, call, iterable as Iterables) as T;
+    } catch {
+      return iterable;
+    }
+  }
+
   /** Resumed: this call is current again, until it suspends or exits. */
   u<T>(call: AutoCall | null, v?: T): T {
     if (call !== null && !call.closed) {
@@ -180,4 +197,37 @@ function resultOf(host: ProbeHost, _node: NodeInfo, value: unknown): JsonObject 
 
 function errorOf(host: ProbeHost, _node: NodeInfo, error: unknown): JsonObject {
   return host.data.exit(false, undefined, true, error)!;
+}
+
+type Iterables = Partial<Record<typeof Symbol.iterator | typeof Symbol.asyncIterator, () => IteratorLike>>;
+type IteratorLike = Record<'next' | 'return' | 'throw', ((...args: unknown[]) => unknown) | undefined>;
+
+function wrapIterable(host: ProbeHost, call: AutoCall, iterable: Iterables): object {
+  const out: Iterables = {};
+  const sync = iterable[Symbol.iterator];
+  const async = iterable[Symbol.asyncIterator];
+  if (typeof async === 'function') out[Symbol.asyncIterator] = () => wrapIterator(host, call, async.call(iterable));
+  if (typeof sync === 'function') out[Symbol.iterator] = () => wrapIterator(host, call, sync.call(iterable));
+  return out;
+}
+
+function wrapIterator(host: ProbeHost, call: AutoCall, iterator: IteratorLike): IteratorLike {
+  const step =
+    (name: 'next' | 'return' | 'throw') =>
+    (...args: unknown[]): unknown => {
+      const context = host.context;
+      const prev = context.current;
+      context.current = call;
+      try {
+        return Reflect.apply(iterator[name]!, iterator, args);
+      } finally {
+        if (context.current === call) context.current = prev;
+      }
+    };
+  // The methods yield* and for-await look for: present exactly when the iterator has them.
+  return {
+    next: step('next'),
+    return: typeof iterator.return === 'function' ? step('return') : undefined,
+    throw: typeof iterator.throw === 'function' ? step('throw') : undefined,
+  };
 }

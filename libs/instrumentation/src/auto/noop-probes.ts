@@ -14,4 +14,5 @@ export const NOOP_PROBES = {
   x: (): void => undefined,
   s: <T>(_call: unknown, v: T): T => v,
   u: <T>(_call: unknown, v?: T): T => v as T,
+  i: <T>(_call: unknown, v: T): T => v,
 };
