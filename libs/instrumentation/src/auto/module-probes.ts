@@ -168,7 +168,7 @@ export class ModuleProbes {
   i<T>(call: AutoCall | null, iterable: T): T {
     if (call === null || !call.sampled || typeof iterable !== 'object' || iterable === null) return iterable;
     try {
-      return wrapIterable(this.host, call, iterable as Iterables) as T;
+      return wrapIterable(this.host, call, iterable) as T;
     } catch {
       return iterable;
     }
