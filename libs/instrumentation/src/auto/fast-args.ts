@@ -25,32 +25,33 @@ export class FastArgs {
     this.stringRoom = Math.floor(maxDataBytes / WORST_ESCAPE_FACTOR) - ROOM_FOR_NAMES;
   }
 
-  entry(node: NodeInfo, args: readonly unknown[]): JsonObject | undefined {
+  /**
+   * `args` is the array the instrumented call site built for this call
+   * alone (AUTO-CONTRACT.md): when it qualifies it becomes the captured
+   * value itself (undefined turned into null in place), one allocation less.
+   */
+  entry(node: NodeInfo, args: unknown[]): JsonObject | undefined {
     const n = args.length;
     if (n > MAX_FAST_ARGS) return undefined;
-    const out = new Array<JsonValue>(n);
     let chars = 0;
+    let holes = false;
     for (let i = 0; i < n; i += 1) {
       const arg = args[i];
       switch (typeof arg) {
         case 'number':
           if (!Number.isFinite(arg)) return undefined;
-          out[i] = arg;
           break;
         case 'boolean':
-          out[i] = arg;
           break;
         case 'undefined':
-          out[i] = null;
+          holes = true;
           break;
         case 'string':
           if (arg.length > this.maxStringLength || !arg.isWellFormed()) return undefined;
           chars += arg.length;
-          out[i] = arg;
           break;
         case 'object':
           if (arg !== null) return undefined;
-          out[i] = null;
           break;
         case 'bigint':
         case 'symbol':
@@ -59,6 +60,8 @@ export class FastArgs {
       }
     }
     if (chars > this.stringRoom) return undefined;
-    return { module: node.module, function: node.fn, args: out };
+    // (A hole of a sparse array reads as undefined too.) JSON has no undefined.
+    if (holes) for (let i = 0; i < n; i += 1) args[i] ??= null;
+    return { module: node.module, function: node.fn, args: args as JsonValue[] };
   }
 }
