@@ -76,6 +76,7 @@ export class ProbeHost {
         this.log.push(`s ${call?.id ?? 'null'}`);
         return value;
       },
+      i: (call: RecordedCall | null, iterable: unknown) => (call ? this.iterateAs(call, iterable) : iterable),
       u: (call: RecordedCall | null, value?: unknown) => {
         if (call) {
           call.resumed += 1;
@@ -85,6 +86,40 @@ export class ProbeHost {
         return value;
       },
     };
+  }
+
+  /**
+   * `i(call, X)`: X seen through a wrapper whose iterator steps (next/return/throw) run with
+   * `call` current, so a generator driven by `for await` / `yield*` gets it as parent. The
+   * wrapper offers exactly the iteration protocols X offers (a sync iterable under `for await`
+   * must stay sync, or the language's async-from-sync wrapping, and its timing, would change).
+   */
+  private iterateAs(call: RecordedCall, iterable: unknown): unknown {
+    const source = iterable as Record<symbol, (() => Record<string, unknown>) | undefined>;
+    const wrapped: Record<symbol, () => unknown> = {};
+    for (const protocol of [Symbol.asyncIterator, Symbol.iterator]) {
+      const open = source[protocol];
+      if (typeof open !== 'function') continue;
+      wrapped[protocol] = () => {
+        const iterator = open.call(iterable);
+        const step: Record<string, unknown> = {};
+        for (const name of ['next', 'return', 'throw']) {
+          const method = iterator[name];
+          if (typeof method !== 'function') continue;
+          step[name] = (...args: unknown[]) => {
+            const previous = this.current;
+            this.current = call;
+            try {
+              return (method as (...a: unknown[]) => unknown).apply(iterator, args);
+            } finally {
+              this.current = previous;
+            }
+          };
+        }
+        return step;
+      };
+    }
+    return wrapped;
   }
 
   /** Calls of `id`, in order. */

@@ -79,9 +79,10 @@ describe('instrumented code keeps its behaviour', () => {
     expect(work?.result).toBe(1);
     const [consume] = host.callsOf(id('consume', 'function'));
     expect(consume?.result).toEqual([1, 2, 'a', 'b']);
-    // The body of an async generator starts at the loop's first next(), which `for await` calls
-    // after the loop's `s` (the contract's shape): its parent is the loop function's caller.
-    expect(host.callsOf(id('asyncGen', 'function'))[0]?.parent?.id).toBe(id('run', 'function'));
+    // Generators driven by `for await` / `yield*` run their steps inside i(): the driving function
+    // is their parent, not its caller.
+    expect(host.callsOf(id('asyncGen', 'function'))[0]?.parent?.id).toBe(id('consume', 'function'));
+    expect(counters[3]?.parent?.id).toBe(id('delegating', 'function'));
   });
 
   it('nests synchronous calls like the real call tree (the current pointer is restored on exit)', () => {

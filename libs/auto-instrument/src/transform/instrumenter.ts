@@ -117,6 +117,14 @@ export class Instrumenter {
     this.E = `${P}$e`;
   }
 
+  /**
+   * A space when `index` directly follows an identifier character: minified code writes
+   * `return[a]`, `await(x)`, `of[...]`, and an insertion there must not fuse with the keyword.
+   */
+  private gap(index: number): string {
+    return /[\w$]/.test(this.source[index - 1] ?? '') ? ' ' : '';
+  }
+
   /** Instruments every function of the program. */
   run(program: AstNode): void {
     this.visit(program, { enclosing: '', anonScope: '', fn: null });
@@ -360,7 +368,7 @@ export class Instrumenter {
     if (!argument) return;
     if (ctx.fn) {
       const sequence = argument.type === 'SequenceExpression';
-      this.edits.appendLeft(argument.start, `${this.P}.r(${this.C}, ${sequence ? '(' : ''}`);
+      this.edits.appendLeft(argument.start, `${this.gap(argument.start)}${this.P}.r(${this.C}, ${sequence ? '(' : ''}`);
       this.edits.prependLeft(argument.end, sequence ? '))' : ')');
     }
     this.visit(argument, ctx);
@@ -373,22 +381,27 @@ export class Instrumenter {
       const { P, C } = this;
       this.edits.appendLeft(node.start, `${P}.u(${C}, `);
       this.edits.prependLeft(node.end, ')');
-      this.edits.appendLeft(argument.start, `${P}.s(${C}, `);
+      this.edits.appendLeft(argument.start, `${this.gap(argument.start)}${P}.s(${C}, `);
       this.edits.prependLeft(argument.end, ')');
     }
     if (argument) this.visit(argument, ctx);
   }
 
-  /** `yield X` -> `__tb.u(c, yield __tb.s(c, X))` (same for `yield*`; bare `yield` yields undefined). */
+  /** `yield X` -> `__tb.u(c, yield __tb.s(c, X))`; `yield* X` wraps X in `__tb.i(c, X)` too; bare `yield` yields undefined. */
   private visitYield(node: AstNode, ctx: Context): void {
     const argument = child(node, 'argument');
     if (ctx.fn?.generator) {
       const { P, C } = this;
       this.edits.appendLeft(node.start, `${P}.u(${C}, `);
       if (argument) {
+        // yield* drives another iterator: i() makes its steps run with this call current.
+        const delegate = node.delegate === true;
         this.edits.prependLeft(node.end, ')');
-        this.edits.appendLeft(argument.start, `${P}.s(${C}, `);
-        this.edits.prependLeft(argument.end, ')');
+        this.edits.appendLeft(
+          argument.start,
+          `${this.gap(argument.start)}${P}.s(${C}, ${delegate ? `${P}.i(${C}, ` : ''}`,
+        );
+        this.edits.prependLeft(argument.end, delegate ? '))' : ')');
       } else {
         // Both inserts sit at the end of `yield`, before any closing text of enclosing rewrites.
         this.edits.prependLeft(node.end, ')');
@@ -416,8 +429,9 @@ export class Instrumenter {
       const { P, C } = this;
       this.edits.appendLeft(start, '{ ');
       this.edits.prependLeft(node.end, ` ${P}.u(${C}); }`);
-      this.edits.appendLeft(right.start, `${P}.s(${C}, `);
-      this.edits.prependLeft(right.end, ')');
+      // i() makes the loop's next() calls run with this call current (the iterated generator's parent).
+      this.edits.appendLeft(right.start, `${this.gap(right.start)}${P}.s(${C}, ${P}.i(${C}, `);
+      this.edits.prependLeft(right.end, '))');
       const block = body.type === 'BlockStatement';
       this.edits.appendLeft(body.start, `{ ${P}.u(${C}); try ${block ? '' : '{ '}`);
       this.edits.prependLeft(body.end, `${block ? '' : ' }'} finally { ${P}.s(${C}); } }`);

@@ -36,11 +36,11 @@ export const PROBES_GLOBAL = 'temporal-bridge.probes';
 
 /**
  * Probes that do nothing, inlined into every file so instrumented code runs without a runtime:
- * `e` says "not recorded", `r`/`s`/`u` hand back their value, `module` returns the same object.
+ * `e` says "not recorded", `r`/`s`/`u`/`i` hand back their value, `module` returns the same object.
  */
 export const NOOP_PROBES =
   '{ e() { return false; }, c() { return null; }, r(c, v) { return v; }, t() {}, x() {}, ' +
-  's(c, v) { return v; }, u(c, v) { return v; }, module() { return this; } }';
+  's(c, v) { return v; }, u(c, v) { return v; }, i(c, v) { return v; }, module() { return this; } }';
 
 /** The one-line prologue (no newline: line numbers must not move). */
 export function prologue(identifier: string, descriptor: ModuleDescriptor): string {

@@ -10,18 +10,11 @@ import type * as Oxc from 'oxc-parser' with { 'resolution-mode': 'import' };
 const oxc = createRequire(__filename)('oxc-parser') as typeof Oxc;
 
 /**
- * On Node >= 22 oxc-parser can hand the AST over through shared memory ("raw transfer")
- * instead of a JSON string that JS must parse, which is most of the parse cost on Node 20.
+ * oxc-parser's parseSync. Its faster "raw transfer" mode (shared memory instead of JSON) needs
+ * Node >= 22; it is left off until it can be tested on the Node version CI runs (20).
  */
-const rawTransfer = oxc.rawTransferSupported();
+export const parseSync = oxc.parseSync;
 
-/** oxc-parser's parseSync, with raw transfer where the platform supports it. */
-export function parseSync(filename: string, code: string, options: Oxc.ParserOptions): Oxc.ParseResult {
-  return oxc.parseSync(
-    filename,
-    code,
-    rawTransfer ? ({ ...options, experimentalRawTransfer: true } as Oxc.ParserOptions) : options,
-  );
-}
+/** The child keys of every ESTree node type, for walking the AST. */
 export const visitorKeys = oxc.visitorKeys;
 export type ParserOptions = Oxc.ParserOptions;

@@ -86,4 +86,31 @@ describe('transformSource', () => {
     expect(result.map?.mappings.length).toBeGreaterThan(0);
     expect(instrument('function f() {}', { sourceMap: false }).map).toBeUndefined();
   });
+
+  it('parses JSX and TSX by extension and keeps the markup', () => {
+    const jsx = instrument('export const App = ({ name }) => <div onClick={() => go(name)}>{name}</div>;', {
+      filename: '/project/src/app.jsx',
+    });
+    expect(jsx.nodes.map((n) => n.ast_node_id)).toEqual(['src/app.jsx:App:arrow', 'src/app.jsx:App/arrow#1']);
+    expect(jsx.code).toContain('return __tb.r(__tb$c, <div onClick={() => {');
+    const tsx = instrument('export function List<T>({ items }: { items: T[] }) { return <ul>{items.length}</ul>; }', {
+      filename: '/project/src/list.tsx',
+    });
+    expect(tsx.nodes.map((n) => n.ast_node_id)).toEqual(['src/list.tsx:List:function']);
+    expect(tsx.code).toContain('__tb.c(0, [{items}])');
+  });
+
+  it('keeps minified code valid where an insertion follows a keyword (return[a], await(x), of[...])', async () => {
+    const result = instrument(
+      'async function g(x){const y=await(x);const o=[];for await(const z of[y,2])o.push(z);return[o,typeof"s"]}' +
+        'function*h(){yield[1];yield*[2];return"r"}module.exports={g,h};',
+      { sourceType: 'script' },
+    );
+    const { g, h } = evaluateCommonJs(result.code, '/project/src/fixture.js') as {
+      g: (x: number) => Promise<unknown>;
+      h: () => Iterable<unknown>;
+    };
+    expect(await g(1)).toEqual([[1, 2], 'string']);
+    expect([...h()]).toEqual([[1], 2]);
+  });
 });

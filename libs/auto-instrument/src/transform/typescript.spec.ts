@@ -132,4 +132,17 @@ describe('compiled JavaScript with an inline source map', () => {
     expect(originalPositionFor(trace, { line: runLine, column }).line).toBe(lineOf('export async function run'));
     expect(await run(result.code)).toEqual(await run(js));
   });
+
+  it('takes the map as an inputSourceMap object too (what a loader such as tsx hands over)', () => {
+    const compiled = transformSync(source, { loader: 'ts', format: 'cjs', sourcefile: TS_FILE, sourcemap: 'external' });
+    const map = JSON.parse(compiled.map) as object;
+    const result = instrument(compiled.code, { filename: JS_FILE, root, inputSourceMap: map });
+    expect(result.file).toBe(file);
+    expect(result.nodes.find((n) => n.name === 'OrderRepository.pay')).toMatchObject({
+      ast_node_id: `${file}:OrderRepository.pay:method`,
+      line: lineOf('  pay(this'),
+    });
+    // The composed map points the instrumented code at the .ts source.
+    expect(result.map?.sources.map((s) => s?.replace(/^.*\//, ''))).toEqual(['orders.ts']);
+  });
 });
