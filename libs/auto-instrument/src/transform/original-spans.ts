@@ -1,4 +1,4 @@
-import { type AstNode, child, isNode } from './ast';
+import { type AstNode, child, FUNCTION_TYPES, isNode } from './ast';
 import { parseSync, visitorKeys } from './parser';
 
 /** Where a function starts and ends in its original source (offsets). */
@@ -45,8 +45,11 @@ export function originalSpans(filename: string, content: string): Map<number, Sp
       }
       case 'ExportNamedDeclaration':
       case 'ExportDefaultDeclaration': {
+        // Only functions: esbuild maps its `__name` helper to an exported class's `export`.
         const declaration = child(node, 'declaration');
-        if (declaration) add(node.start, { start: declaration.start, end: declaration.end });
+        if (declaration && FUNCTION_TYPES.has(declaration.type)) {
+          add(node.start, { start: declaration.start, end: declaration.end });
+        }
         break;
       }
       default:

@@ -31,6 +31,8 @@ function tsc(code: string, extra: ts.CompilerOptions = {}): string {
 function esbuild(code: string, sourcemap?: 'inline'): string {
   return transformSync(code, {
     loader: 'ts',
+    // tsx compiles with keepNames: its `__name` helper and CJS export getters are not user code.
+    keepNames: true,
     format: 'cjs',
     target: 'es2022',
     sourcefile: TS_FILE,
@@ -115,6 +117,7 @@ describe('compiled JavaScript with an inline source map', () => {
     const byName = new Map(result.nodes.map((n) => [n.name, n]));
     // Compiler helpers (__decorate, __awaiter...) map to no source: they are left alone.
     expect(result.nodes.some((n) => n.name.startsWith('__'))).toBe(false);
+    expect(result.nodes.map((n) => n.ast_node_id).sort()).toEqual(direct.nodes.map((n) => n.ast_node_id).sort());
     for (const expected of direct.nodes) {
       const node = byName.get(expected.name);
       expect(node?.ast_node_id, expected.name).toBe(expected.ast_node_id);
