@@ -53,6 +53,8 @@ export default tseslint.config(
               ],
             },
             { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
+            // OTLP decoding and mapping: knows the wire event, nothing of servers.
+            { sourceTag: 'scope:otlp', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
             {
               sourceTag: 'scope:bridge',
               onlyDependOnLibsWithTags: [
@@ -60,6 +62,7 @@ export default tseslint.config(
                 'scope:storage',
                 'scope:bridge',
                 'scope:service-kit',
+                'scope:otlp',
                 'scope:testing',
               ],
             },
@@ -77,6 +80,7 @@ export default tseslint.config(
                 'scope:query',
                 'scope:sdk',
                 'scope:service-kit',
+                'scope:otlp',
                 'scope:testing',
               ],
             },

@@ -1,0 +1,202 @@
+import {
+  DEFAULT_MAX_DATA_BYTES,
+  MAX_ID_LENGTH,
+  type JsonObject,
+  type WireEventInput,
+} from '@temporal-bridge/event-schema';
+
+import {
+  OtlpItemError,
+  SPAN_KINDS,
+  STATUS_CODE_ERROR,
+  STATUS_CODES,
+  type DecodedTraces,
+  type OtlpOrigin,
+  type OtlpSpan,
+  type RejectedItem,
+} from '../otlp-model';
+import { astNodeIdOf, codeLocationOf, UNKNOWN_SERVICE } from './ast-node-id';
+import { checkDataSize } from './data-size';
+
+/** Options of mapTraces. */
+export interface SpanMappingOptions {
+  /** The bridge's limit on serialized `data` (MAX_EVENT_DATA_BYTES); a span whose events exceed it is rejected. */
+  maxDataBytes?: number;
+}
+
+/** Wire events of a request's spans, and what could not be kept. */
+export interface MappedTraces {
+  /** Wire events (timestamps as bigint nanoseconds), spans in request order, each span's events together. */
+  events: WireEventInput[];
+  /** For each event, the index in `spans` of the span it came from (to report a rejected event by span). */
+  spanOfEvent: number[];
+  /** Where each mapped span was in the request (`resourceSpans[0].scopeSpans[0].spans[2] ("GET /")`). */
+  spans: string[];
+  rejected: RejectedItem[];
+}
+
+/**
+ * Maps decoded spans onto wire events (the table in the README): each span
+ * becomes a call (function_entry at its start, function_exit at its end),
+ * its `exception` events and an ERROR status become error events, its other
+ * events log events. Event ids derive from trace id, span id and role, so a
+ * span sent again (an exporter's retry) replaces itself instead of
+ * duplicating. Spans that cannot be stored whole are rejected whole.
+ *
+ * @example
+ * const { events, rejected } = mapTraces(decodeTracesProtobuf(body), { maxDataBytes: 65_536 });
+ */
+export function mapTraces(decoded: DecodedTraces, options: SpanMappingOptions = {}): MappedTraces {
+  const maxDataBytes = options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES;
+  const out: MappedTraces = { events: [], spanOfEvent: [], spans: [], rejected: [...decoded.rejected] };
+  for (const { origin, span, at } of decoded.spans) {
+    const where = span.name === '' ? at : `${at} (${JSON.stringify(span.name.slice(0, 60))})`;
+    try {
+      const events = spanEvents(origin, span);
+      for (const event of events) checkDataSize(event.data ?? {}, maxDataBytes, event.event_type);
+      const index = out.spans.length;
+      out.spans.push(where);
+      for (const event of events) {
+        out.events.push(event);
+        out.spanOfEvent.push(index);
+      }
+    } catch (error) {
+      if (!(error instanceof OtlpItemError)) throw error;
+      out.rejected.push({ at: where, code: error.code, message: error.message });
+    }
+  }
+  return out;
+}
+
+function spanEvents(origin: OtlpOrigin, span: OtlpSpan): WireEventInput[] {
+  if (span.endTimeUnixNano < span.startTimeUnixNano)
+    throw new OtlpItemError(
+      'end_before_start',
+      `endTimeUnixNano ${span.endTimeUnixNano} is before startTimeUnixNano ${span.startTimeUnixNano}`,
+    );
+  const service = idAttribute(origin.resource['service.name'], 'resource service.name') ?? UNKNOWN_SERVICE;
+  const instance = idAttribute(origin.resource['service.instance.id'], 'resource service.instance.id');
+  const code = codeLocationOf(span.attributes);
+  const base = {
+    correlation_id: span.spanId,
+    ...(span.parentSpanId === undefined ? {} : { parent_id: span.parentSpanId }),
+    trace_id: span.traceId,
+    ast_node_id: astNodeIdOf(code, service, span.name),
+    service,
+    ...(instance === undefined ? {} : { instance }),
+  };
+  const id = (role: string): string => `otlp:${span.traceId}:${span.spanId}:${role}`;
+  const isError = span.status.code === STATUS_CODE_ERROR;
+  const exceptions = span.events.filter((event) => event.name === 'exception');
+
+  const events: WireEventInput[] = [
+    {
+      ...base,
+      event_id: id('entry'),
+      event_type: 'function_entry',
+      timestamp: span.startTimeUnixNano,
+      data: entryData(origin, span, code),
+    },
+  ];
+  span.events.forEach((event, i) => {
+    const timestamp = event.timeUnixNano > 0n ? event.timeUnixNano : span.startTimeUnixNano;
+    if (event.name === 'exception')
+      events.push({
+        ...base,
+        event_id: id(`event:${i}`),
+        event_type: 'error',
+        timestamp,
+        data: exceptionData(event.attributes),
+      });
+    else
+      events.push({
+        ...base,
+        event_id: id(`event:${i}`),
+        event_type: 'log',
+        timestamp,
+        data: { level: 'info', message: event.name, attributes: event.attributes },
+      });
+  });
+  // An ERROR status is an error of its own only when no exception event recorded it already.
+  if (isError && exceptions.length === 0)
+    events.push({
+      ...base,
+      event_id: id('status'),
+      event_type: 'error',
+      timestamp: span.endTimeUnixNano,
+      data: { error: { type: 'SpanStatusError', name: 'SpanStatusError', message: span.status.message } },
+    });
+  const exit: JsonObject = {
+    status: STATUS_CODES[span.status.code] ?? String(span.status.code),
+    duration_ns: (span.endTimeUnixNano - span.startTimeUnixNano).toString(),
+  };
+  if (isError) {
+    const first = exceptions[0]?.attributes;
+    exit['error'] = {
+      type: text(first?.['exception.type']) ?? 'SpanStatusError',
+      message: span.status.message || (text(first?.['exception.message']) ?? ''),
+    };
+  }
+  events.push({
+    ...base,
+    event_id: id('exit'),
+    event_type: 'function_exit',
+    timestamp: span.endTimeUnixNano,
+    data: exit,
+  });
+  return events;
+}
+
+function entryData(origin: OtlpOrigin, span: OtlpSpan, code: ReturnType<typeof codeLocationOf>): JsonObject {
+  const data: JsonObject = {
+    module: text(span.attributes['code.namespace']) ?? code.file ?? (origin.scope.name || UNKNOWN_SERVICE),
+    function: code.function ?? span.name,
+    span: { name: span.name, kind: SPAN_KINDS[span.kind] ?? String(span.kind) },
+    attributes: span.attributes,
+  };
+  if (origin.scope.name !== '') data['scope'] = { name: origin.scope.name, version: origin.scope.version };
+  if (span.traceState !== '') data['trace_state'] = span.traceState;
+  if (span.links.length > 0)
+    data['links'] = span.links.map((link) => ({
+      trace_id: link.traceId,
+      span_id: link.spanId,
+      attributes: link.attributes,
+    }));
+  const dropped = span.droppedAttributesCount + span.droppedEventsCount + span.droppedLinksCount;
+  if (dropped > 0)
+    data['dropped'] = {
+      attributes: span.droppedAttributesCount,
+      events: span.droppedEventsCount,
+      links: span.droppedLinksCount,
+    };
+  return data;
+}
+
+/** `exception.*` attributes (semantic conventions) as the SDK's error shape; the others stay as attributes. */
+function exceptionData(attributes: JsonObject): JsonObject {
+  const type = text(attributes['exception.type']) ?? 'Error';
+  const error: JsonObject = { type, name: type, message: text(attributes['exception.message']) ?? '' };
+  const stack = text(attributes['exception.stacktrace']);
+  if (stack !== undefined) error['stack'] = stack;
+  const rest: JsonObject = {};
+  for (const [key, value] of Object.entries(attributes))
+    if (key !== 'exception.type' && key !== 'exception.message' && key !== 'exception.stacktrace') rest[key] = value;
+  return Object.keys(rest).length > 0 ? { error, attributes: rest } : { error };
+}
+
+/** A resource attribute that becomes service or instance: the wire event's id rules apply. */
+function idAttribute(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const s = typeof value === 'string' ? value : JSON.stringify(value);
+  // eslint-disable-next-line no-control-regex
+  if (s.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(s) || !s.isWellFormed())
+    throw new OtlpItemError(
+      'invalid_field',
+      `${what}: must be at most ${MAX_ID_LENGTH} characters without control characters, got ${s.length} characters`,
+    );
+  return s;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
