@@ -20,3 +20,6 @@ export type {
   RejectedItem,
 } from './otlp-model';
 export { partialSuccessMessage } from './partial-success';
+export { ExportLogsServiceResponse, ExportTraceServiceResponse } from './decode/otlp-proto-root';
+export { encodeExportResponse, encodeRpcStatus, exportResponseJson, rpcCodeForHttpStatus } from './export-response';
+export type { ExportResponseJson, OtlpSignal } from './export-response';

@@ -105,12 +105,27 @@ export interface ProtoMessageType<T> {
   fromObject(object: Record<string, unknown>): T;
 }
 
+/** ExportTraceServiceResponse / ExportLogsServiceResponse: the answer, with what was rejected. */
+export interface ProtoExportResponse {
+  partialSuccess?: { rejectedSpans?: number; rejectedLogRecords?: number; errorMessage?: string } | null;
+}
+
 interface CompiledRoot {
   opentelemetry: {
     proto: {
       collector: {
-        trace: { v1: { ExportTraceServiceRequest: ProtoMessageType<ProtoTraceRequest> } };
-        logs: { v1: { ExportLogsServiceRequest: ProtoMessageType<ProtoLogsRequest> } };
+        trace: {
+          v1: {
+            ExportTraceServiceRequest: ProtoMessageType<ProtoTraceRequest>;
+            ExportTraceServiceResponse: ProtoMessageType<ProtoExportResponse>;
+          };
+        };
+        logs: {
+          v1: {
+            ExportLogsServiceRequest: ProtoMessageType<ProtoLogsRequest>;
+            ExportLogsServiceResponse: ProtoMessageType<ProtoExportResponse>;
+          };
+        };
       };
     };
   };
@@ -120,6 +135,12 @@ const root = load('@opentelemetry/otlp-transformer/build/src/generated/root') as
 
 /** opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest */
 export const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+
+/** opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse */
+export const ExportTraceServiceResponse = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+
+/** opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse */
+export const ExportLogsServiceResponse = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 
 /** opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest */
 export const ExportLogsServiceRequest = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;

@@ -96,7 +96,7 @@ describe('mapTraces', () => {
         }),
       ),
     );
-    expect(events.map((e) => [e.event_type, e.timestamp, e.event_id.split(':').slice(3).join(':')])).toEqual([
+    expect(events.map((e) => [e.event_type, e.timestamp, String(e.event_id).split(':').slice(3).join(':')])).toEqual([
       ['function_entry', 1_000n, 'entry'],
       ['log', 2_000n, 'event:0'],
       ['error', 3_000n, 'event:1'],
