@@ -1,6 +1,8 @@
+import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiError } from '@temporal-bridge/query';
 
 /** OTLP/HTTP's binary content type (and the spelling some clients use). */
 export const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
@@ -29,21 +31,21 @@ export function registerOtlpHttp(app: NestFastifyApplication): void {
     if (request.method !== 'POST' || !OTLP_PATHS.has(request.url.split('?', 1)[0] ?? '')) return payload;
     const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding === 'identity') return payload;
-    if (encoding !== 'gzip') {
-      throw Object.assign(new Error(`Content-Encoding: ${encoding} is not supported; send gzip or identity`), {
-        statusCode: 415,
-        code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
-      });
-    }
+    if (encoding !== 'gzip')
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        `Content-Encoding: ${encoding} is not supported; send gzip or identity`,
+      );
     // Content-Length counts compressed bytes; Fastify must not compare it with what it reads now.
     delete request.headers['content-length'];
     const gunzip = createGunzip();
-    // Registered before Fastify's own listener: a corrupt body is the client's error (400), not ours.
-    gunzip.on('error', (error: Error & { statusCode?: number }) => {
-      error.statusCode ??= 400;
-      error.message = `body: not valid gzip (${error.message})`;
-    });
-    payload.on('error', (error) => gunzip.destroy(error));
-    return payload.pipe(gunzip);
+    const body = new PassThrough();
+    // A corrupt body is the client's error (400 naming it), not a zlib failure of ours (500).
+    gunzip.on('error', (error) =>
+      body.destroy(new ApiError(400, 'invalid_body', `body: not valid gzip (${error.message})`, {}, { cause: error })),
+    );
+    payload.on('error', (error) => body.destroy(error));
+    return payload.pipe(gunzip).pipe(body);
   });
 }

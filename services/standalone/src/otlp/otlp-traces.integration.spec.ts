@@ -12,6 +12,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
+import { OPENAPI_JSON_PATH } from '@temporal-bridge/query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startOtlpTestApp, type OtlpTestApp } from './test-support/otlp-test-app';
@@ -174,6 +175,16 @@ describe('POST /v1/traces with the official OpenTelemetry exporters', () => {
     await provider.forceFlush();
     await expectStoredAsCalls(memory.getFinishedSpans(), 'shop-json');
     await provider.shutdown();
+  });
+
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${app.url}/${OPENAPI_JSON_PATH}`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    };
+    expect(Object.keys(doc.paths['/v1/traces']?.['post']?.requestBody?.content ?? {})).toEqual([
+      'application/x-protobuf',
+      'application/json',
+    ]);
   });
 
   it('counts accepted spans and their events in /metrics', async () => {
