@@ -123,7 +123,7 @@ describe('mapTraces', () => {
     const { events } = mapTraces(decoded(span({ status: { code: 2, message: 'timeout' } })));
     expect(events.map((e) => e.event_type)).toEqual(['function_entry', 'error', 'function_exit']);
     expect(events[1]).toMatchObject({
-      event_id: `otlp:${TRACE}:eee19b7ec3c1b174:status`,
+      event_id: `otlp:${TRACE}:eee19b7ec3c1b174:error`,
       timestamp: 5_000n,
       data: { error: { type: 'SpanStatusError', message: 'timeout' } },
     });

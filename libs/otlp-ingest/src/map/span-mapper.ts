@@ -121,7 +121,8 @@ function spanEvents(origin: OtlpOrigin, span: OtlpSpan): WireEventInput[] {
   if (isError && exceptions.length === 0)
     events.push({
       ...base,
-      event_id: id('status'),
+      // 'error' sorts before 'exit': at the same instant the error reads before the call's end.
+      event_id: id('error'),
       event_type: 'error',
       timestamp: span.endTimeUnixNano,
       data: { error: { type: 'SpanStatusError', name: 'SpanStatusError', message: span.status.message } },
