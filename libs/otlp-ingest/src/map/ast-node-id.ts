@@ -24,12 +24,12 @@ export function codeLocationOf(attributes: JsonObject): CodeLocation {
     (oldFunction !== undefined && namespace !== undefined ? `${namespace}.${oldFunction}` : oldFunction);
   const line = int(attributes['code.line.number']) ?? int(attributes['code.lineno']);
   const column = int(attributes['code.column.number']) ?? int(attributes['code.column']);
-  return {
-    ...(file === undefined ? {} : { file }),
-    ...(fn === undefined ? {} : { function: fn }),
-    ...(line === undefined ? {} : { line }),
-    ...(column === undefined ? {} : { column }),
-  };
+  const location: CodeLocation = {};
+  if (file !== undefined) location.file = file;
+  if (fn !== undefined) location.function = fn;
+  if (line !== undefined) location.line = line;
+  if (column !== undefined) location.column = column;
+  return location;
 }
 
 /**

@@ -31,9 +31,11 @@ function roughChars(root: unknown, cap: number): number {
       for (const item of value) stack.push(item);
     } else if (value !== null && typeof value === 'object') {
       total += 2;
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const object = value as Record<string, unknown>;
+      // for-in, not Object.entries: no array per object on this per-event path.
+      for (const key in object) {
         total += key.length + 4;
-        stack.push(item);
+        stack.push(object[key]);
       }
     } else total += 24;
   }

@@ -146,7 +146,7 @@ describe('mapTraces', () => {
       ),
       { maxDataBytes: 65_536 },
     );
-    expect(spans).toEqual(['spans[2] ("placeOrder")']);
+    expect(spans).toEqual(['spans[2]']);
     expect(new Set(events.map((e) => e.correlation_id))).toEqual(new Set(['0000000000000003']));
     expect(rejected).toEqual([
       {
