@@ -161,31 +161,25 @@ function attributesOf(list: ProtoKeyValue[] | null | undefined, field: string): 
 function anyValue(value: ProtoAnyValue, field: string, depth: number): JsonValue {
   if (depth > MAX_VALUE_DEPTH)
     throw new OtlpItemError('invalid_field', `${field}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  switch (value.value) {
-    case 'stringValue':
-      return value.stringValue ?? '';
-    case 'boolValue':
-      return value.boolValue ?? false;
-    case 'intValue':
-      return int64ToJson(toBigInt(value.intValue, true));
-    case 'doubleValue':
-      return doubleToJson(value.doubleValue ?? 0);
-    case 'bytesValue':
-      // As the OTLP JSON encoding writes bytes values: base64.
-      return value.bytesValue ? Buffer.from(value.bytesValue).toString('base64') : '';
-    case 'arrayValue':
-      return (value.arrayValue?.values ?? []).map((item, i) => anyValue(item, `${field}[${i}]`, depth + 1));
-    case 'kvlistValue': {
-      const out: JsonObject = {};
-      for (const kv of value.kvlistValue?.values ?? []) {
-        const key = kv.key ?? '';
-        setKey(out, key, kv.value ? anyValue(kv.value, `${field}.${key}`, depth + 1) : null);
-      }
-      return out;
+  // Direct field tests, not protobufjs' oneof getter (`value.value`), which
+  // scans every field on each call; set fields are own properties, unset ones
+  // null from the prototype (the compiled module uses --null-defaults).
+  if (value.stringValue != null) return value.stringValue;
+  if (value.intValue != null) return int64ToJson(toBigInt(value.intValue, true));
+  if (value.boolValue != null) return value.boolValue;
+  if (value.doubleValue != null) return doubleToJson(value.doubleValue);
+  if (value.arrayValue != null)
+    return (value.arrayValue.values ?? []).map((item, i) => anyValue(item, `${field}[${i}]`, depth + 1));
+  if (value.kvlistValue != null) {
+    const out: JsonObject = {};
+    for (const kv of value.kvlistValue.values ?? []) {
+      const key = kv.key ?? '';
+      setKey(out, key, kv.value ? anyValue(kv.value, `${field}.${key}`, depth + 1) : null);
     }
-    case undefined:
-    default:
-      // An empty AnyValue: OTLP's "no value".
-      return null;
+    return out;
   }
+  // As the OTLP JSON encoding writes bytes values: base64.
+  if (value.bytesValue != null) return Buffer.from(value.bytesValue).toString('base64');
+  // An empty AnyValue: OTLP's "no value".
+  return null;
 }

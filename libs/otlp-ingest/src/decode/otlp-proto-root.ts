@@ -32,8 +32,6 @@ export interface ProtoAnyValue {
   arrayValue?: { values?: ProtoAnyValue[] | null } | null;
   kvlistValue?: { values?: ProtoKeyValue[] | null } | null;
   bytesValue?: Uint8Array | null;
-  /** protobufjs' oneof getter: the name of the field that is set. */
-  value?: string;
 }
 
 export interface ProtoKeyValue {
