@@ -23,3 +23,5 @@ export { partialSuccessMessage } from './partial-success';
 export { ExportLogsServiceResponse, ExportTraceServiceResponse } from './decode/otlp-proto-root';
 export { encodeExportResponse, encodeRpcStatus, exportResponseJson, rpcCodeForHttpStatus } from './export-response';
 export type { ExportResponseJson, OtlpSignal } from './export-response';
+export { mapLogs } from './map/log-mapper';
+export type { MappedLogs } from './map/log-mapper';

@@ -106,10 +106,10 @@ function wireEvent(
   return event;
 }
 
-/** service and instance of an origin, checked once for all its spans. */
 const who = new WeakMap<OtlpOrigin, { service: string; instance: string | undefined }>();
 
-function whoOf(origin: OtlpOrigin): { service: string; instance: string | undefined } {
+/** The service and instance of an origin (resource), checked once for all its spans or records. */
+export function whoOf(origin: OtlpOrigin): { service: string; instance: string | undefined } {
   let found = who.get(origin);
   if (found === undefined) {
     found = {

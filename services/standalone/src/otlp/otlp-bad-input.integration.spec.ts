@@ -1,6 +1,11 @@
 import { gzipSync } from 'node:zlib';
 
-import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '@temporal-bridge/otlp-ingest';
+import {
+  ExportLogsServiceRequest,
+  ExportLogsServiceResponse,
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+} from '@temporal-bridge/otlp-ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startOtlpTestApp, type OtlpTestApp } from './test-support/otlp-test-app';
@@ -164,5 +169,62 @@ describe('POST /v1/traces, bad input', () => {
   it('a body above the limit is 413', async () => {
     const response = await post(Buffer.alloc(3 * 1_048_576, 0x20), { 'content-type': 'application/x-protobuf' });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('POST /v1/logs', () => {
+  it("stores log records as log events in their span's call, and names the rejected ones", async () => {
+    const traceId = hex(16);
+    const spanId = hex(8);
+    const logs = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bad-input' } }] },
+          scopeLogs: [
+            {
+              scope: { name: 'pino' },
+              logRecords: [
+                {
+                  timeUnixNano: String(now + 10n),
+                  severityNumber: 13,
+                  body: { stringValue: 'slow payment provider' },
+                  traceId: Buffer.from(traceId, 'hex'),
+                  spanId: Buffer.from(spanId, 'hex'),
+                },
+                { timeUnixNano: String(now + 11n), spanId: Buffer.from('0102', 'hex') },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const bytes = ExportLogsServiceRequest.encode(ExportLogsServiceRequest.fromObject(logs)).finish();
+    const response = await fetch(`${app.url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: bytes,
+    });
+    expect(response.status).toBe(200);
+    const answer = ExportLogsServiceResponse.decode(Buffer.from(await response.arrayBuffer()));
+    expect(Number(answer.partialSuccess?.rejectedLogRecords)).toBe(1);
+    expect(answer.partialSuccess?.errorMessage).toBe(
+      'resourceLogs[0].scopeLogs[0].logRecords[1]: spanId: must be 8 bytes (16 hex digits), got 2',
+    );
+    const events = await app.events(spanId);
+    expect(events).toMatchObject([
+      {
+        event_type: 'log',
+        trace_id: traceId,
+        timestamp: String(now + 10n),
+        data: { level: 'warn', message: 'slow payment provider' },
+      },
+    ]);
+    // A retry stores nothing twice.
+    await fetch(`${app.url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: bytes,
+    });
+    expect(await app.events(spanId)).toHaveLength(1);
   });
 });

@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireEventInput } from '@temporal-bridge/event-schema';
 import {
+  decodeLogsJson,
+  decodeLogsProtobuf,
   decodeTracesJson,
   decodeTracesProtobuf,
+  mapLogs,
   mapTraces,
   OtlpDecodeError,
   partialSuccessMessage,
@@ -59,6 +62,21 @@ export class OtlpIngestService {
       return { events: traces.events, itemOfEvent: traces.spanOfEvent, items: traces.spans, rejected: traces.rejected };
     });
     return this.store('traces', mapped);
+  }
+
+  /** POST /v1/logs: log records become log events, linked to their span's call by span id. */
+  async ingestLogs(body: unknown): Promise<OtlpIngestResult> {
+    const mapped = this.decode('logs', () => {
+      const decoded = body instanceof ProtobufBody ? decodeLogsProtobuf(body.bytes) : decodeLogsJson(body);
+      const logs = mapLogs(decoded, { maxDataBytes: this.config.MAX_EVENT_DATA_BYTES });
+      return {
+        events: logs.events,
+        itemOfEvent: logs.events.map((_, i) => i),
+        items: logs.records,
+        rejected: logs.rejected,
+      };
+    });
+    return this.store('logs', mapped);
   }
 
   /** Decodes and maps; an undecodable body is 400 with the decoder's reason. */

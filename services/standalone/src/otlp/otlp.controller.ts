@@ -54,6 +54,31 @@ export class OtlpController {
     return this.answer('traces', body, request, reply, () => this.otlp.ingestTraces(body));
   }
 
+  @Post('logs')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ingest OpenTelemetry logs (OTLP/HTTP)',
+    description:
+      "An ExportLogsServiceRequest, protobuf or OTLP JSON, optionally gzip-compressed. Each log record becomes a log event; one with a span id belongs to that span's call. Rejected records are counted and explained in partialSuccess; the answer comes once the others are durably stored.",
+  })
+  @ApiConsumes(PROTOBUF, 'application/json')
+  @ApiProduces(PROTOBUF, 'application/json')
+  @ApiBody({ description: 'ExportLogsServiceRequest', schema: { type: 'object' } })
+  @ApiResponse({
+    status: 200,
+    description: 'Stored; partialSuccess counts and names the rejected log records.',
+    schema: schemaRef('OtlpExportResponse'),
+  })
+  @ApiResponse({ status: 429, description: 'The bridge buffer is full; retry after Retry-After seconds.' })
+  @ApiErrorResponses(400, 413, 415, 503)
+  logs(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer | ExportResponseJson | Record<string, string>> {
+    return this.answer('logs', body, request, reply, () => this.otlp.ingestLogs(body));
+  }
+
   /** Runs the ingest and writes the answer in the request's encoding. */
   async answer(
     signal: OtlpSignal,
