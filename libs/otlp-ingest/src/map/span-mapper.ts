@@ -142,7 +142,7 @@ function spanEvents(origin: OtlpOrigin, span: OtlpSpan): WireEventInput[] {
   let firstException: JsonObject | undefined;
 
   const events: WireEventInput[] = [
-    wireEvent(base, `${prefix}entry`, 'function_entry', span.startTimeUnixNano, entryData(origin, span, code)),
+    wireEvent(base, `${prefix}entry`, 'function_entry', span.startTimeUnixNano, entryData(origin, span, code, service)),
   ];
   span.events.forEach((event, i) => {
     const timestamp = event.timeUnixNano > 0n ? event.timeUnixNano : span.startTimeUnixNano;
@@ -179,9 +179,14 @@ function spanEvents(origin: OtlpOrigin, span: OtlpSpan): WireEventInput[] {
   return events;
 }
 
-function entryData(origin: OtlpOrigin, span: OtlpSpan, code: ReturnType<typeof codeLocationOf>): JsonObject {
+function entryData(
+  origin: OtlpOrigin,
+  span: OtlpSpan,
+  code: ReturnType<typeof codeLocationOf>,
+  service: string,
+): JsonObject {
   const data: JsonObject = {
-    module: text(span.attributes['code.namespace']) ?? code.file ?? (origin.scope.name || UNKNOWN_SERVICE),
+    module: text(span.attributes['code.namespace']) ?? code.file ?? (origin.scope.name || service),
     function: code.function ?? span.name,
     span: { name: span.name, kind: SPAN_KINDS[span.kind] ?? String(span.kind) },
     attributes: span.attributes,
