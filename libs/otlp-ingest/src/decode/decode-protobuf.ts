@@ -90,7 +90,8 @@ function spanOf(span: ProtoSpan): OtlpSpan {
   return {
     traceId: checkHexId(hex(span.traceId), 16, 'traceId', 'invalid_trace_id'),
     spanId: checkHexId(hex(span.spanId), 8, 'spanId', 'invalid_span_id'),
-    ...(parent === undefined ? {} : { parentSpanId: parent }),
+    // Always present (possibly undefined): a fixed shape is much cheaper to build than a conditional spread.
+    parentSpanId: parent,
     traceState: span.traceState ?? '',
     name: span.name ?? '',
     kind: span.kind ?? 0,
@@ -124,8 +125,8 @@ function logRecordOf(record: ProtoLogRecord): OtlpLogRecord {
     severityText: record.severityText ?? '',
     body: record.body === null || record.body === undefined ? null : anyValue(record.body, 'body', 0),
     attributes: attributesOf(record.attributes, 'attributes'),
-    ...(traceHex === '' ? {} : { traceId: checkHexId(traceHex, 16, 'traceId', 'invalid_trace_id') }),
-    ...(spanHex === '' ? {} : { spanId: checkHexId(spanHex, 8, 'spanId', 'invalid_span_id') }),
+    traceId: traceHex === '' ? undefined : checkHexId(traceHex, 16, 'traceId', 'invalid_trace_id'),
+    spanId: spanHex === '' ? undefined : checkHexId(spanHex, 8, 'spanId', 'invalid_span_id'),
     eventName: record.eventName ?? '',
   };
 }
