@@ -6,6 +6,7 @@ export {
   MigrationError,
   QueryAbortedError,
   QueryTimeoutError,
+  StorageDataError,
   StorageError,
   StorageUnavailableError,
 } from './errors';
@@ -22,5 +23,6 @@ export type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  StoredCall,
   TemporalStorageOptions,
 } from './storage.types';

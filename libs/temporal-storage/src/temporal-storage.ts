@@ -8,6 +8,7 @@ import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
 import { readActiveAstNodes } from './query/active-nodes.query';
 import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
+import { readStoredCalls } from './query/call-lookup.query';
 import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
 import { queryFingerprint } from './query/cursor';
 import { readEvent, readEventPage } from './query/event-pages.query';
@@ -21,6 +22,7 @@ import type { SchemaLayout } from './schema/cluster-layout';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
+  StoredCall,
   BridgeReport,
   EventPage,
   ExecutionPath,
@@ -106,6 +108,20 @@ export class TemporalStorage {
     if (events.length === 0) return;
     const body = encodeEventRows(events);
     await this.gateway.insertTabSeparated(`${this.ctx.db}.events`, EVENT_INSERT_COLUMNS, body, 'insertEvents');
+  }
+
+  /**
+   * The stored entries of these calls, by correlation_id (the ones never
+   * entered are absent): for a correlation cache that lost its state. One
+   * query however many ids; at most `maxResultRows` ids per call.
+   */
+  async findCalls(correlationIds: readonly string[], opts: QueryOptions = {}): Promise<Map<string, StoredCall>> {
+    if (!Array.isArray(correlationIds)) throw new InvalidArgumentError('findCalls: correlationIds must be an array');
+    if (correlationIds.length > this.ctx.maxResultRows)
+      throw new InvalidArgumentError(
+        `findCalls: at most ${this.ctx.maxResultRows} ids at once, got ${correlationIds.length}`,
+      );
+    return readStoredCalls(this.ctx, correlationIds, opts.signal);
   }
 
   /** The event with this id, or undefined. */
