@@ -83,7 +83,8 @@ export type OtlpProblemCode =
   | 'end_before_start'
   | 'invalid_field'
   | 'data_too_large'
-  | 'rejected_by_bridge';
+  | 'rejected_by_bridge'
+  | 'rejected_by_storage';
 
 /** A span or log record that could not be read, with where it was in the request. */
 export interface RejectedItem extends OtlpProblem {

@@ -14,7 +14,9 @@ import { decodeOtlpMessage, type OtlpKafkaEncoding } from './otlp-message.decode
  * batch is durably stored and every message with a problem is acknowledged
  * by the dead-letter topic. A message can hold spans that were stored and
  * spans that were not: it is dead-lettered whole, with the reasons; replaying
- * it duplicates nothing (event ids derive from trace and span ids).
+ * it duplicates nothing (event ids derive from trace and span ids). Events
+ * ClickHouse itself refuses dead-letter their message the same way, before
+ * the batch counts as stored.
  */
 export class OtlpBatchProcessor {
   private readonly giveUp = new AbortController();
@@ -65,7 +67,27 @@ export class OtlpBatchProcessor {
       }
       if (decoded.problems.length > 0) problems.set(index, decoded.problems);
     });
-    const result = await alive(this.bridge.submit(events));
+    const result = await alive(
+      this.bridge.submit(events, {
+        // Events ClickHouse refuses for their data (isolated by the flusher):
+        // their message is dead-lettered before the offset covering it is committed.
+        onStorageReject: async (rejects) => {
+          const byMessage = new Map<number, EventProblem[]>();
+          for (const { index, reason } of rejects) {
+            const message = messageOfEvent[index]!;
+            byMessage.set(message, [
+              ...(byMessage.get(message) ?? []),
+              { field: `(storage) event ${String(events[index]?.event_id)}`, reason },
+            ]);
+          }
+          await this.deadLetters.send(
+            [...byMessage].map(([index, list]) => ({ topic, partition, message: messages[index]!, problems: list })),
+          );
+          this.metrics.deadLettered.inc(byMessage.size);
+          this.metrics.eventsRejected.inc(rejects.length);
+        },
+      }),
+    );
     for (const { index, problems: refused } of result.rejected) {
       const message = messageOfEvent[index]!;
       const list = problems.get(message) ?? [];

@@ -103,18 +103,69 @@ export class OtlpIngestService {
     }
     this.refuseWhenFull(signal, events.length);
     const rejected = [...mapped.rejected];
-    let ticket: number | undefined;
+    // One deadline for every wait of the request (buffer space, then storage), as for /v1/events.
+    const started = Date.now();
+    const timeoutMs = this.config.INGEST_TIMEOUT_MS;
+    const refused: Array<{ index: number; reason: string }> = [];
     if (events.length > 0) {
-      const result = await this.bridge.submit(events);
-      ticket = result.ticket;
+      const result = await this.submit(signal, events, timeoutMs, refused);
       rejected.push(...this.bridgeRejections(signal, mapped, result.rejected));
-      this.metrics.eventsAccepted.inc({ signal }, result.accepted.length);
+      await this.waitStored(signal, result.ticket, Math.max(1, timeoutMs - (Date.now() - started)));
+      this.metrics.eventsAccepted.inc({ signal }, result.accepted.length - refused.length);
+      rejected.push(...this.storageRejections(signal, mapped, refused, rejected));
     }
-    if (ticket !== undefined) await this.waitStored(signal, ticket);
     for (const item of rejected) this.metrics.itemsRejected.inc({ signal, reason: item.code });
     const accepted = mapped.items.length - (rejected.length - mapped.rejected.length);
     this.metrics.itemsAccepted.inc({ signal }, accepted);
     return { accepted, rejected, errorMessage: partialSuccessMessage(rejected) };
+  }
+
+  /** Submits with a deadline on the wait for buffer space: past it nothing of the request is buffered (503). */
+  private async submit(
+    signal: OtlpSignalLabel,
+    events: MappedItems['events'],
+    timeoutMs: number,
+    refused: Array<{ index: number; reason: string }>,
+  ): Promise<Awaited<ReturnType<TemporalBridge['submit']>>> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      return await this.bridge.submit(events, {
+        signal: deadline,
+        // Events ClickHouse itself refuses are isolated by the flusher and reported here.
+        onStorageReject: (rejects) => {
+          for (const { index, reason } of rejects) refused.push({ index, reason });
+        },
+      });
+    } catch (error) {
+      if (!deadline.aborted) throw error;
+      this.metrics.requestsRefused.inc({ signal, reason: 'storage_timeout' });
+      throw new ApiError(
+        503,
+        'storage_unavailable',
+        `none of the request was accepted: the buffer stayed full for ${timeoutMs} ms (INGEST_TIMEOUT_MS; storage is failing or behind); send it again later`,
+        { 'retry-after': '5' },
+        { cause: error },
+      );
+    }
+  }
+
+  /** Items with an event ClickHouse refused; one entry per item, none for items already rejected. */
+  private storageRejections(
+    signal: OtlpSignalLabel,
+    mapped: MappedItems,
+    refused: Array<{ index: number; reason: string }>,
+    already: RejectedItem[],
+  ): RejectedItem[] {
+    const seen = new Set(already.map((item) => item.at));
+    const out: RejectedItem[] = [];
+    for (const { index, reason } of refused) {
+      this.metrics.eventsRejected.inc({ signal, reason: 'rejected_by_storage' });
+      const at = mapped.items[mapped.itemOfEvent[index]!]!;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      out.push({ at, code: 'rejected_by_storage', message: `ClickHouse refused an event: ${reason}` });
+    }
+    return out;
   }
 
   /**
@@ -162,16 +213,16 @@ export class OtlpIngestService {
     );
   }
 
-  private async waitStored(signal: OtlpSignalLabel, ticket: number): Promise<void> {
+  private async waitStored(signal: OtlpSignalLabel, ticket: number, timeoutMs: number): Promise<void> {
     try {
-      await this.bridge.waitUntilStored(ticket, { timeoutMs: this.config.INGEST_TIMEOUT_MS });
+      await this.bridge.waitUntilStored(ticket, { timeoutMs });
     } catch (error) {
       if (!(error instanceof FlushTimeoutError)) throw error;
       this.metrics.requestsRefused.inc({ signal, reason: 'storage_timeout' });
       throw new ApiError(
         503,
         'storage_unavailable',
-        `the events were not stored within ${this.config.INGEST_TIMEOUT_MS} ms (storage is failing or behind); they are kept and retried, and sending the same request again is safe (event ids derive from trace and span ids)`,
+        `the events were not stored within ${this.config.INGEST_TIMEOUT_MS} ms (INGEST_TIMEOUT_MS; storage is failing or behind); they are kept and will be stored once storage is back, and sending the same request again is safe (event ids derive from trace and span ids)`,
         { 'retry-after': '5' },
         { cause: error },
       );
