@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 
+import fc from 'fast-check';
 import {
   ExportLogsServiceRequest,
   ExportLogsServiceResponse,
@@ -164,6 +165,44 @@ describe('POST /v1/traces, bad input', () => {
     const brotli = await post('{}', { 'content-type': 'application/json', 'content-encoding': 'br' });
     expect(brotli.status).toBe(415);
     expect(brotli.bytes.toString('utf8')).toContain('Content-Encoding: br is not supported');
+  });
+
+  it('any JSON value, or any bytes as protobuf, gets a 200 or a 4xx naming the problem, never a 5xx', async () => {
+    const hexString = (maxLength: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), maxLength });
+    const spanLike = fc.record(
+      {
+        traceId: fc.oneof(hexString(34), fc.anything()),
+        spanId: fc.oneof(hexString(18), fc.anything()),
+        name: fc.anything(),
+        startTimeUnixNano: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n }).map(String), fc.anything()),
+        endTimeUnixNano: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n }).map(String), fc.anything()),
+        attributes: fc.anything(),
+        events: fc.anything(),
+        status: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(
+      fc.anything(),
+      fc.array(spanLike, { maxLength: 4 }).map((spans) => ({ resourceSpans: [{ scopeSpans: [{ spans }] }] })),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const response = await post(JSON.stringify(value) ?? 'null', { 'content-type': 'application/json' });
+        expect(response.status, response.bytes.toString('utf8').slice(0, 300)).toBeLessThan(500);
+        const answer = json(response.bytes);
+        if (response.status !== 200) expect(typeof answer['message']).toBe('string');
+      }),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
+        const response = await post(bytes, { 'content-type': 'application/x-protobuf' });
+        expect([200, 400]).toContain(response.status);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('a body above the limit is 413', async () => {
