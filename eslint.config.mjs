@@ -54,6 +54,8 @@ export default tseslint.config(
               ],
             },
             { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
+            // OTLP decoding and mapping: knows the wire event, nothing of servers.
+            { sourceTag: 'scope:otlp', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
             {
               sourceTag: 'scope:bridge',
               onlyDependOnLibsWithTags: [
@@ -61,6 +63,7 @@ export default tseslint.config(
                 'scope:storage',
                 'scope:bridge',
                 'scope:service-kit',
+                'scope:otlp',
                 'scope:testing',
               ],
             },
@@ -78,6 +81,7 @@ export default tseslint.config(
                 'scope:query',
                 'scope:sdk',
                 'scope:service-kit',
+                'scope:otlp',
                 'scope:testing',
               ],
             },
