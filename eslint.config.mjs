@@ -41,7 +41,8 @@ export default tseslint.config(
             {
               // Applications install the SDK: it must not drag servers' clients along.
               sourceTag: 'scope:sdk',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'],
+              // scope:sdk: the runtime loads the transform (libs/auto-instrument).
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:sdk', 'scope:testing'],
               bannedExternalImports: [
                 '@nestjs/*',
                 '@clickhouse/*',
@@ -53,6 +54,8 @@ export default tseslint.config(
               ],
             },
             { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
+            // OTLP decoding and mapping: knows the wire event, nothing of servers.
+            { sourceTag: 'scope:otlp', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
             {
               sourceTag: 'scope:bridge',
               onlyDependOnLibsWithTags: [
@@ -60,6 +63,7 @@ export default tseslint.config(
                 'scope:storage',
                 'scope:bridge',
                 'scope:service-kit',
+                'scope:otlp',
                 'scope:testing',
               ],
             },
@@ -77,6 +81,7 @@ export default tseslint.config(
                 'scope:query',
                 'scope:sdk',
                 'scope:service-kit',
+                'scope:otlp',
                 'scope:testing',
               ],
             },

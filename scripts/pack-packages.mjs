@@ -17,7 +17,7 @@ const root = resolve(import.meta.dirname, '..');
  * The publishable packages, in dependency order. A new one is one more line
  * here: packing, the checks and the install test all read this list.
  */
-export const PUBLISHABLE_PACKAGES = ['libs/event-schema', 'libs/instrumentation'];
+export const PUBLISHABLE_PACKAGES = ['libs/event-schema', 'libs/auto-instrument', 'libs/instrumentation'];
 
 /** Files that must never reach a tarball: tests, fixtures, build state, maps pointing at unshipped sources. */
 const LEFTOVER = /(\.spec\.|\.test\.|__fixtures__\/|test-support\/|\.tsbuildinfo$|\.map$|(^|\/)src\/)/;
@@ -28,7 +28,9 @@ const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:
 function importsOf(source) {
   const names = new Set();
   const pattern = /(?:require\(|import\(|from\s+)\s*['"]([^'"]+)['"]/g;
-  for (const [, spec] of source.matchAll(pattern)) {
+  // Comments (JSDoc examples) are not imports.
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  for (const [, spec] of code.matchAll(pattern)) {
     if (spec.startsWith('.') || spec.startsWith('/') || BUILTINS.has(spec)) continue;
     const parts = spec.split('/');
     names.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
@@ -49,7 +51,7 @@ function problemsOf(dir, manifest, packed) {
   }
   if (entry === undefined) problems.push('has no exports["."]');
   for (const path of files) if (LEFTOVER.test(path)) problems.push(`ships a build leftover: ${path}`);
-  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }));
+  const declared = new Set([manifest.name, ...Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })]);
   for (const path of files) {
     if (!path.endsWith('.js')) continue;
     for (const name of importsOf(readFileSync(join(root, dir, path), 'utf8'))) {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/bridge.config';
 import { KafkaIngestConsumer } from '../ingest/kafka-ingest.consumer';
 import { BridgeMetrics } from '../metrics/bridge-metrics';
+import { OtlpKafkaConsumer } from '../otlp/otlp-kafka.consumer';
 import { BridgeReporter } from '../reporting/bridge-reporter';
 import { BRIDGE_CONFIG, BRIDGE_LOGGER } from './tokens';
 
@@ -89,6 +90,7 @@ export class BridgeAppModule {
         { provide: BRIDGE_CONFIG, useValue: config },
         { provide: BRIDGE_LOGGER, useValue: logger },
         KafkaIngestConsumer,
+        OtlpKafkaConsumer,
         BridgeReporter,
       ],
     };

@@ -30,6 +30,14 @@ export const bridgeEnvSchema = z
     KAFKA_GROUP_ID: envString('temporal-bridge'),
     KAFKA_DLQ_TOPIC: envString('temporal.events.dlq'),
     KAFKA_CLIENT_ID: envString(`temporal-bridge-${hostname()}`),
+    // OTLP as the OpenTelemetry Collector's Kafka exporter writes it; off when unset.
+    KAFKA_OTLP_TOPIC: envString(),
+    KAFKA_OTLP_ENCODING: envString('otlp_proto').pipe(
+      z.enum(['otlp_proto', 'otlp_json'], {
+        error: 'must be otlp_proto or otlp_json (the Collector exporter encodings)',
+      }),
+    ),
+    KAFKA_OTLP_GROUP_ID: envString(),
     KAFKA_SSL: envBool(false),
     KAFKA_SASL_MECHANISM: z.preprocess(
       (v) => (v === '' ? undefined : v),

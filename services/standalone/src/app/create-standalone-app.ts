@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 
 import type { StandaloneConfig } from '../config/standalone.config';
 import { registerNdjsonParser } from '../ingest/ndjson';
+import { registerOtlpHttp } from '../otlp/otlp-http.parsers';
 import { StandaloneModule } from './standalone.module';
 
 /**
@@ -45,6 +46,7 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       bodyLimit: config.INGEST_MAX_BODY_BYTES,
     });
     registerNdjsonParser(app);
+    registerOtlpHttp(app);
     configureQueryApp(app, {
       corsOrigins: config.CORS_ORIGINS,
       title: 'temporal-bridge standalone',

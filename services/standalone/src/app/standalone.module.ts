@@ -19,6 +19,7 @@ import type { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import type { StandaloneConfig } from '../config/standalone.config';
 import { IngestController } from '../ingest/ingest.controller';
 import { IngestService } from '../ingest/ingest.service';
+import { OtlpModule } from '../otlp/otlp.module';
 import { STANDALONE_CONFIG, STANDALONE_STORAGE } from './tokens';
 
 /**
@@ -72,6 +73,7 @@ export class StandaloneModule {
             { provide: BRIDGE_STATS_SOURCE, useValue: { getBridgeStats: async () => bridge.localStats() } },
           ],
         }),
+        OtlpModule.forRoot({ config, bridge, metricsPrefix: 'tb_standalone_' }),
       ],
       controllers: [IngestController],
       providers: [

@@ -130,6 +130,27 @@ describe('the SDK packages installed from their tarballs, outside the workspace'
     expect(events[1]?.data).toEqual({ state: { loaded_as: kind } });
   });
 
+  it('instruments an app automatically with node --import @temporal-bridge/instrumentation/register', async () => {
+    const file = join(consumer, 'auto.mjs');
+    await writeFile(file, 'export function checkout(items) {\n  return items * 2;\n}\nconsole.log(checkout(21));\n');
+    const from = BigInt(Date.now() - 1000) * 1_000_000n;
+    const { stdout } = await run(process.execPath, ['--import', '@temporal-bridge/instrumentation/register', file], {
+      cwd: consumer,
+      env: { ...process.env, TB_ENDPOINT: server!.url, TB_SERVICE: 'packed-auto', TB_INCLUDE: '*.mjs' },
+    });
+    expect(stdout.trim()).toBe('42');
+    const to = BigInt(Date.now() + 1000) * 1_000_000n;
+    const events = await pollUntil(
+      async () => {
+        const response = await fetch(`${server!.url}/v1/events?from=${from}&to=${to}&service=packed-auto`);
+        const body = (await response.json()) as { events: Array<{ event_type: string; ast_node_id?: string }> };
+        return body.events.some((e) => e.event_type === 'function_exit') ? body.events : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the auto-instrumented call queryable' },
+    );
+    expect(events.find((e) => e.event_type === 'function_entry')?.ast_node_id).toContain('checkout');
+  });
+
   it('gives TypeScript consumers the types, as ESM and as CommonJS', async () => {
     const source = [
       "import { InstrumentationRuntime, type RuntimeStats } from '@temporal-bridge/instrumentation';",
