@@ -329,6 +329,8 @@ describe('standalone mode', () => {
     const none = await post('/v1/events', '[{}]');
     expect(none.status).toBe(422);
     expect(none.body).toEqual({
+      error: 'no_event_accepted',
+      message: expect.stringMatching(/^none of the 1 event was accepted \(index 0: event_type: /) as string,
       accepted: 0,
       rejected: [{ index: 0, reason: expect.stringContaining('event_type') as string }],
     });
@@ -394,6 +396,8 @@ describe('standalone mode', () => {
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '422']));
     expect(post.description).toContain('RFC 3339');
     expect(post.description).toContain('MAX_CLOCK_SKEW_SECONDS');
+    const components = (document as unknown as { components: { schemas: Record<string, unknown> } }).components;
+    expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(['IngestResult', 'IngestNoneAccepted']));
   });
 
   it('keeps every answer across a graceful restart', async () => {

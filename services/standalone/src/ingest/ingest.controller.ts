@@ -4,7 +4,9 @@ import { ApiErrorResponses, schemaRef } from '@temporal-bridge/query';
 import type { FastifyReply } from 'fastify';
 
 import { IngestService } from './ingest.service';
-import type { IngestResult } from './ingest.schemas';
+// Registers the answer schemas the responses below reference in the OpenAPI document.
+import './ingest.schemas';
+import type { IngestNoneAccepted, IngestResult } from './ingest.schemas';
 import { NDJSON_TYPES } from './ndjson';
 
 /** Ingest of standalone mode (the distributed mode ingests from Kafka). */
@@ -32,15 +34,25 @@ export class IngestController {
   @ApiResponse({
     status: 422,
     description:
-      'No event accepted: every event of the body was invalid. Same body as the 202 (`accepted` is 0, `rejected` names each one by index), so `curl -f` and status checks see the failure.',
-    schema: schemaRef('IngestResult'),
+      'No event accepted: every event of the body was invalid. The same per-index body as the 202 (`accepted` is 0, `rejected` names each one), with `error` and `message` like every 4xx, so `curl -f` and status checks see the failure.',
+    schema: schemaRef('IngestNoneAccepted'),
   })
   @ApiErrorResponses(413, 415)
-  async ingest(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResult> {
+  async ingest(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestResult | IngestNoneAccepted> {
     const result = await this.ingestService.ingest(body);
+    const [first] = result.rejected;
+    if (result.accepted > 0 || first === undefined) return result;
     // Nothing stored: a 2xx would tell the client it worked.
-    if (result.accepted === 0 && result.rejected.length > 0) void reply.status(422);
-    return result;
+    void reply.status(422);
+    const count = result.rejected.length;
+    return {
+      error: 'no_event_accepted',
+      message: `none of the ${count} event${count === 1 ? '' : 's'} was accepted (index ${first.index}: ${first.reason}); rejected gives each reason`,
+      ...result,
+    };
   }
 
   @Post('flush')
