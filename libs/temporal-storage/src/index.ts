@@ -11,6 +11,7 @@ export {
 } from './errors';
 export type {
   ActiveCall,
+  AstNodeLocation,
   BridgeReport,
   ClickHouseConnectionConfig,
   EventPage,

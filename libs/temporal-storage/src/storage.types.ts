@@ -119,3 +119,20 @@ export interface BridgeReport {
   reported_at: bigint;
   stats: Record<string, unknown>;
 }
+
+/** Where an AST node is defined, from one service's latest instrumentation manifest (`tb.ast_nodes` events). */
+export interface AstNodeLocation {
+  /** Absent when the manifest event had no service. */
+  service?: string;
+  file: string;
+  /** 1-based line and column of the original source. */
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+  kind: string;
+  name: string;
+  hash: string;
+  /** Timestamp of the manifest event, ns. */
+  seen_at: bigint;
+}

@@ -6,6 +6,7 @@ import { toStorageError } from './connection/error-mapping';
 import { InvalidArgumentError } from './errors';
 import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
 import { readActiveAstNodes } from './query/active-nodes.query';
+import { readAstNodeLocations } from './query/ast-node-location.query';
 import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
 import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
@@ -20,6 +21,7 @@ import { MigrationRunner } from './schema/migration-runner';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
+  AstNodeLocation,
   BridgeReport,
   EventPage,
   ExecutionPath,
@@ -154,6 +156,15 @@ export class TemporalStorage {
       cursor: opts.cursor,
       signal: opts.signal,
     });
+  }
+
+  /**
+   * Where an AST node is in the source: one location per service that
+   * published it in its manifest (the latest), ordered by service; empty
+   * when no manifest named it.
+   */
+  async getAstNodeLocations(astNodeId: string, opts: QueryOptions = {}): Promise<AstNodeLocation[]> {
+    return readAstNodeLocations(this.ctx, checkId('getAstNodeLocations', 'astNodeId', astNodeId), opts.signal);
   }
 
   /**

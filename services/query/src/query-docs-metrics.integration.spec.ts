@@ -58,6 +58,7 @@ describe('OpenAPI', () => {
       'EventPage',
     ],
     ['/v1/ast-nodes/active', { from: ['query', true], to: ['query', true] }, 'ActiveAstNodes'],
+    ['/v1/ast-nodes/{id}', { id: ['path', true] }, 'AstNode'],
     ['/v1/state', { at: ['query', true], service: ['query', false], trace_id: ['query', false] }, 'StateSnapshot'],
     ['/v1/events/{event_id}/path', { event_id: ['path', true] }, 'ExecutionPath'],
     ['/v1/stats', {}, 'Stats'],
@@ -84,6 +85,7 @@ describe('OpenAPI', () => {
     expect(events.find((p) => p.name === 'limit')?.schema).toEqual({ type: 'integer', minimum: 1 });
     expect(events.find((p) => p.name === 'service')?.schema).toEqual({ type: 'string', minLength: 1, maxLength: 128 });
     expect(doc.paths['/v1/events/{event_id}/path']!['get']!.responses['404']).toBeDefined();
+    expect(doc.paths['/v1/ast-nodes/{id}']!['get']!.responses['404']).toBeDefined();
   });
 
   it('lists health, readiness and metrics, and defines every referenced schema', () => {
@@ -94,6 +96,8 @@ describe('OpenAPI', () => {
         'EventPage',
         'Event',
         'ActiveAstNodes',
+        'AstNode',
+        'AstNodeLocation',
         'StateSnapshot',
         'ActiveCall',
         'ExecutionPath',

@@ -1,5 +1,7 @@
 import {
   deserializeEvent,
+  type AstNodeAnswer,
+  type AstNodeLocationAnswer,
   type JsonObject,
   type JsonValue,
   type SerializedEvent,
@@ -75,6 +77,25 @@ export interface RemoteStats {
   storage: JsonObject;
 }
 
+/**
+ * Where an AST node is, for one service (from its latest instrumentation manifest).
+ *
+ * @example
+ * const where = `${location.file}:${location.line}:${location.column}`;
+ */
+export type AstNodeLocation = Omit<AstNodeLocationAnswer, 'seen_at'> & { seen_at: bigint };
+
+/**
+ * `getAstNode`: the node's locations, one per service that published it.
+ *
+ * @example
+ * const node = await bridge.getAstNode('src/cart.ts:Cart.add:method');
+ */
+export interface AstNode {
+  ast_node_id: string;
+  locations: AstNodeLocation[];
+}
+
 // Answers are trusted in content (the server validated the events when it
 // stored them) but not in shape: a wrong shape is a typed error, not a crash.
 
@@ -137,5 +158,18 @@ export function toPath(body: unknown): ExecutionPath {
       return { ...toEvent(step, `path[${i}]`), on_stack: step['on_stack'] === true };
     }),
     truncated: answer['truncated'] === true,
+  };
+}
+
+export function toAstNode(body: unknown): AstNode {
+  const answer = object(body, 'AST node answer') as unknown as AstNodeAnswer;
+  if (typeof answer.ast_node_id !== 'string' || !Array.isArray(answer.locations))
+    throw bad('not an AST node answer', body);
+  return {
+    ast_node_id: answer.ast_node_id,
+    locations: answer.locations.map((item: unknown, i) => {
+      const location = object(item, `locations[${i}]`) as unknown as AstNodeLocationAnswer;
+      return { ...location, seen_at: toNanos(location.seen_at, `locations[${i}].seen_at`) };
+    }),
   };
 }

@@ -5,9 +5,11 @@ import { type HttpEndpointOptions } from '../support/http';
 import {
   bad,
   object,
+  toAstNode,
   toEvents,
   toPath,
   toState,
+  type AstNode,
   type ExecutionPath,
   type RemoteStats,
   type StateSnapshot,
@@ -98,6 +100,16 @@ export class RemoteTemporalBridge {
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
       throw bad('ast_node_ids is not a list of strings', answer);
     return ids;
+  }
+
+  /** Where an AST node is in the source, per service; undefined when no manifest names it (404). */
+  async getAstNode(astNodeId: string): Promise<AstNode | undefined> {
+    try {
+      return toAstNode(await this.rest.get(`v1/ast-nodes/${encodeURIComponent(astNodeId)}`));
+    } catch (error) {
+      if (error instanceof RemoteBridgeError && error.status === 404 && error.code === 'not_found') return undefined;
+      throw error;
+    }
   }
 
   async reconstructStateAt(

@@ -28,6 +28,9 @@ export class StandInStorage implements ClosableQueryStorage {
   getActiveAstNodes(...args: unknown[]) {
     return this.answer('getActiveAstNodes', args, [] as string[]);
   }
+  getAstNodeLocations(...args: unknown[]) {
+    return this.answer('getAstNodeLocations', args, []);
+  }
   reconstructStateAt(...args: unknown[]) {
     return this.answer('reconstructStateAt', args, { at: 0n, state: {}, active_calls: [] });
   }

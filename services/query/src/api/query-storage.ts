@@ -1,4 +1,5 @@
 import type {
+  AstNodeLocation,
   EventPage,
   ExecutionPath,
   PageOptions,
@@ -27,6 +28,7 @@ export interface QueryStorage {
   getEventsForAstNode(astNodeId: string, options?: PageOptions): Promise<EventPage>;
   getEventsForCorrelation(correlationId: string, options?: PageOptions): Promise<EventPage>;
   getActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions): Promise<string[]>;
+  getAstNodeLocations(astNodeId: string, options?: QueryOptions): Promise<AstNodeLocation[]>;
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;
   traceExecutionPath(eventId: string, options?: QueryOptions): Promise<ExecutionPath | undefined>;
   getStats(): Promise<StorageStats>;

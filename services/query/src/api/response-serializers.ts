@@ -1,6 +1,12 @@
-import { serializeEvent, type JsonValue, type SerializedEvent } from '@temporal-bridge/event-schema';
+import {
+  serializeEvent,
+  type AstNodeAnswer,
+  type JsonValue,
+  type SerializedEvent,
+} from '@temporal-bridge/event-schema';
 import type {
   ActiveCall,
+  AstNodeLocation,
   EventPage,
   ExecutionPath,
   StateSnapshot,
@@ -69,4 +75,12 @@ export function toJsonSafe(value: unknown): unknown {
 /** GET /v1/events, /v1/ast-nodes/{id}/events, /v1/correlations/{id}/events */
 export function serializeEventPage(page: EventPage): { events: SerializedEvent[]; next_cursor: string | null } {
   return { events: page.events.map(serializeEvent), next_cursor: page.next_cursor };
+}
+
+/** GET /v1/ast-nodes/{id} */
+export function serializeAstNode(astNodeId: string, locations: readonly AstNodeLocation[]): AstNodeAnswer {
+  return {
+    ast_node_id: astNodeId,
+    locations: locations.map((location) => ({ ...location, seen_at: location.seen_at.toString() })),
+  };
 }

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { serializeEventPage } from '../api/response-serializers';
-import { pageQuery, type PageQuery } from '../events/events.schema';
+import { serializeAstNode, serializeEventPage } from '../api/response-serializers';
+import { ApiError } from '../errors/api-error';
+import { noQuery, pageQuery, type PageQuery } from '../events/events.schema';
 import { ApiErrorResponses, ApiJsonOk } from '../openapi/api-responses.decorator';
-import { activeAstNodesSchema, eventPageSchema } from '../openapi/response.schemas';
+import { activeAstNodesSchema, astNodeSchema, eventPageSchema } from '../openapi/response.schemas';
 import { RequestSignal } from '../request/request-signal.decorator';
 import { StorageQueries } from '../storage/storage-queries';
 import { ValidParams, ValidQuery } from '../validation/valid-params.decorator';
@@ -49,5 +50,28 @@ export class AstNodesController {
       storage.getEventsForAstNode(params.id, { limit: query.limit, cursor: query.cursor, signal: querySignal }),
     );
     return serializeEventPage(page);
+  }
+
+  // Static routes (active, stats) win over this one in Fastify's router whatever the order.
+  @Get(':id')
+  @ApiOperation({
+    summary: 'Where an AST node is in the source',
+    description:
+      "From the instrumentation manifests (`tb.ast_nodes` events): per service that published the node, its latest file, line, column, kind, name and content hash. URL-encode the id's `/`, `#` and `:`.",
+  })
+  @ApiJsonOk(astNodeSchema, 'The locations of the node, one per service.')
+  @ApiErrorResponses(404)
+  async location(
+    @ValidParams(astNodeParams) params: AstNodeParams,
+    @ValidQuery(noQuery) _query: object,
+    @RequestSignal() signal: AbortSignal,
+  ) {
+    const locations = await this.queries.run('getAstNodeLocations', signal, (storage, querySignal) =>
+      storage.getAstNodeLocations(params.id, { signal: querySignal }),
+    );
+    if (locations.length === 0) {
+      throw ApiError.notFound(`id: no instrumentation manifest names the AST node ${JSON.stringify(params.id)}`);
+    }
+    return serializeAstNode(params.id, locations);
   }
 }

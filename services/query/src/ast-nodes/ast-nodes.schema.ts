@@ -15,6 +15,6 @@ export const activeAstNodesQuery = (limits: QueryLimits) =>
 export type ActiveAstNodesQuery = z.output<ReturnType<typeof activeAstNodesQuery>>;
 
 /** GET /v1/ast-nodes/{id}/events */
-export const astNodeParams = z.strictObject({ id: idParam('The AST node id (URL-encode "/" and ":").') });
+export const astNodeParams = z.strictObject({ id: idParam('The AST node id (URL-encode "/", "#" and ":").') });
 
 export type AstNodeParams = z.output<typeof astNodeParams>;

@@ -1,3 +1,4 @@
+import type { AstNodeAnswer } from '@temporal-bridge/event-schema';
 import { z } from 'zod';
 
 import { openApiSchemas } from './openapi-schemas.registry';
@@ -43,6 +44,30 @@ export const eventPageSchema = z
 export const activeAstNodesSchema = z
   .object({ ast_node_ids: z.array(z.string()).meta({ description: 'Distinct, ascending.' }) })
   .register(openApiSchemas, { id: 'ActiveAstNodes' });
+
+export const astNodeSchema = z
+  .object({
+    ast_node_id: z.string(),
+    locations: z
+      .array(
+        z
+          .object({
+            service: z.string().optional().meta({ description: 'Absent when the manifest event had none.' }),
+            file: z.string().meta({ description: 'Project-relative, POSIX.' }),
+            line: z.number().int().meta({ description: '1-based, of the original source.' }),
+            column: z.number().int().meta({ description: '1-based.' }),
+            end_line: z.number().int(),
+            end_column: z.number().int(),
+            kind: z.string().meta({ description: 'function, arrow, method, getter, constructor, ...' }),
+            name: z.string().meta({ description: 'Qualified name, e.g. OrderService.place.' }),
+            hash: z.string().meta({ description: "First 16 hex chars of the SHA-256 of the function's source." }),
+            seen_at: nanos('Timestamp of the latest manifest event that described it.'),
+          })
+          .register(openApiSchemas, { id: 'AstNodeLocation' }),
+      )
+      .meta({ description: 'One per service that published the node (its latest manifest), ordered by service.' }),
+  })
+  .register(openApiSchemas, { id: 'AstNode' }) satisfies z.ZodType<AstNodeAnswer>;
 
 const activeCallSchema = z
   .object({
