@@ -37,6 +37,8 @@ export type {
   PathStep,
   RemoteStats,
   StateSnapshot,
+  TracePage,
+  TraceSummary,
 } from './remote/remote-answers';
 export { InvalidEventError, RemoteBridgeError } from './remote/remote-bridge.error';
 export { RemoteTemporalBridge } from './remote/remote-temporal-bridge';

@@ -24,4 +24,8 @@ export type {
   StateSnapshot,
   StorageStats,
   TemporalStorageOptions,
+  TraceListOptions,
+  TracePage,
+  TraceRoot,
+  TraceSummary,
 } from './storage.types';

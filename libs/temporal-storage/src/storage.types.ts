@@ -136,3 +136,47 @@ export interface AstNodeLocation {
   /** Timestamp of the manifest event, ns. */
   seen_at: bigint;
 }
+
+/** The root call of a trace (a call with no parent). */
+export interface TraceRoot {
+  correlation_id: string;
+  /** event_id of its function_entry. */
+  entry_event_id: string;
+  ast_node_id?: string;
+  service?: string;
+  function?: string;
+  module?: string;
+}
+
+/** One trace of listTraces. */
+export interface TraceSummary {
+  trace_id: string;
+  root: TraceRoot;
+  /** Distinct services with an event in the trace at or after its start, ascending. */
+  services: string[];
+  /** Entry of the root call. */
+  start: bigint;
+  /** The root call's duration; null while it has no exit. */
+  duration_ns: bigint | null;
+  /** Distinct events of the trace at or after its start. */
+  events: number;
+  /** Calls of the trace that failed: an `error` event, or a function_exit with data.error. */
+  errors: number;
+}
+
+export interface TracePage {
+  traces: TraceSummary[];
+  /** null when this page is the last. */
+  next_cursor: string | null;
+}
+
+export interface TraceListOptions extends PageOptions {
+  /** Only traces whose root call ran in this service. */
+  service?: string;
+  /** true: only traces with a failed call; false: only traces without. */
+  errors?: boolean;
+  /** Only traces whose root call lasted at least this long (traces still open are left out). */
+  minDurationNs?: bigint;
+  /** `start` (default): oldest first; `duration`: longest first, open ones last. */
+  sort?: 'start' | 'duration';
+}

@@ -16,6 +16,7 @@ import { readExecutionPath } from './query/execution-path.query';
 import type { QueryContext } from './query/query-context';
 import { readStateAt } from './query/state-at.query';
 import { readStats } from './query/stats.query';
+import { readTracePage } from './query/traces.query';
 import { quoteDatabase } from './schema/migration';
 import { MigrationRunner } from './schema/migration-runner';
 import { MIGRATIONS } from './schema/migrations';
@@ -32,6 +33,8 @@ import type {
   StateSnapshot,
   StorageStats,
   TemporalStorageOptions,
+  TraceListOptions,
+  TracePage,
 } from './storage.types';
 
 const DEFAULTS = { database: 'temporal_bridge', retentionDays: 30, queryTimeoutMs: 10_000, maxResultRows: 10_000 };
@@ -154,6 +157,54 @@ export class TemporalStorage {
       params: { correlation_id: id },
       limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
       cursor: opts.cursor,
+      signal: opts.signal,
+    });
+  }
+
+  /** Every event of this trace, in order, paged. */
+  async getEventsForTrace(traceId: string, opts: PageOptions = {}): Promise<EventPage> {
+    const what = 'getEventsForTrace';
+    const id = checkId(what, 'traceId', traceId);
+    return readEventPage(this.ctx, {
+      what,
+      fingerprint: queryFingerprint('trace', id),
+      where: 'trace_id = {trace_id:String}',
+      params: { trace_id: id },
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * The traces whose root call (a call without parent) entered in [from, to]:
+   * root call, services, start, duration, event and failed-call counts;
+   * sorted by start (default) or duration (longest first), paged.
+   */
+  async listTraces(from: bigint, to: bigint, opts: TraceListOptions = {}): Promise<TracePage> {
+    const what = 'listTraces';
+    const range = checkRange(what, from, to);
+    const service = checkFilter(what, 'service', opts.service);
+    const sort = opts.sort ?? 'start';
+    if (sort !== 'start' && sort !== 'duration') {
+      throw new InvalidArgumentError(`${what}: sort must be 'start' or 'duration'`);
+    }
+    if (opts.errors !== undefined && typeof opts.errors !== 'boolean') {
+      throw new InvalidArgumentError(`${what}: errors must be a boolean`);
+    }
+    const minDuration =
+      opts.minDurationNs === undefined ? undefined : checkTimestamp(what, 'minDurationNs', opts.minDurationNs);
+    const filters = [service, opts.errors === undefined ? undefined : String(opts.errors), minDuration, sort];
+    return readTracePage(this.ctx, {
+      from: range.from,
+      to: range.to,
+      service,
+      errors: opts.errors,
+      minDurationNs: minDuration,
+      sort,
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      fingerprint: queryFingerprint('traces', range.from, range.to, ...filters),
       signal: opts.signal,
     });
   }

@@ -2,6 +2,8 @@ import {
   deserializeEvent,
   type AstNodeAnswer,
   type AstNodeLocationAnswer,
+  type TracePageAnswer,
+  type TraceSummaryAnswer,
   type JsonObject,
   type JsonValue,
   type SerializedEvent,
@@ -96,6 +98,31 @@ export interface AstNode {
   locations: AstNodeLocation[];
 }
 
+/**
+ * One trace of `listTraces`: root call, services, start and duration as bigint nanoseconds, counts.
+ *
+ * @example
+ * const { traces } = await bridge.listTraces(from, to, { errors: true });
+ * for (const t of traces) console.log(t.trace_id, t.root.function, t.duration_ns);
+ */
+export type TraceSummary = Omit<TraceSummaryAnswer, 'start' | 'duration_ns'> & {
+  start: bigint;
+  /** null while the root call has no exit. */
+  duration_ns: bigint | null;
+};
+
+/**
+ * `listTraces`: one page; pass `next_cursor` back as `cursor` for the next.
+ *
+ * @example
+ * let page = await bridge.listTraces(from, to);
+ * while (page.next_cursor !== null) page = await bridge.listTraces(from, to, { cursor: page.next_cursor });
+ */
+export interface TracePage {
+  traces: TraceSummary[];
+  next_cursor: string | null;
+}
+
 // Answers are trusted in content (the server validated the events when it
 // stored them) but not in shape: a wrong shape is a typed error, not a crash.
 
@@ -171,5 +198,24 @@ export function toAstNode(body: unknown): AstNode {
       const location = object(item, `locations[${i}]`) as unknown as AstNodeLocationAnswer;
       return { ...location, seen_at: toNanos(location.seen_at, `locations[${i}].seen_at`) };
     }),
+  };
+}
+
+export function toTracePage(body: unknown): TracePage {
+  const answer = object(body, 'traces answer') as unknown as TracePageAnswer;
+  if (!Array.isArray(answer.traces)) throw bad('traces is not an array', body);
+  const next = answer.next_cursor;
+  if (next !== null && typeof next !== 'string') throw bad('next_cursor is not a string or null', body);
+  return {
+    traces: answer.traces.map((item: unknown, i) => {
+      const trace = object(item, `traces[${i}]`) as unknown as TraceSummaryAnswer;
+      if (typeof trace.trace_id !== 'string') throw bad(`traces[${i}] has no trace_id`, item);
+      return {
+        ...trace,
+        start: toNanos(trace.start, `traces[${i}].start`),
+        duration_ns: trace.duration_ns === null ? null : toNanos(trace.duration_ns, `traces[${i}].duration_ns`),
+      };
+    }),
+    next_cursor: next,
   };
 }

@@ -6,12 +6,14 @@ import {
   bad,
   object,
   toAstNode,
+  toTracePage,
   toEvents,
   toPath,
   toState,
   type AstNode,
   type ExecutionPath,
   type RemoteStats,
+  type TracePage,
   type StateSnapshot,
 } from './remote-answers';
 import { InvalidEventError, RemoteBridgeError } from './remote-bridge.error';
@@ -91,6 +93,41 @@ export class RemoteTemporalBridge {
 
   async getEventsForCorrelation(correlationId: string): Promise<TemporalEvent[]> {
     return this.pages(`v1/correlations/${encodeURIComponent(correlationId)}/events`, {});
+  }
+
+  /** Every event of a trace, in order, following cursors to the end. */
+  async getEventsForTrace(traceId: string): Promise<TemporalEvent[]> {
+    return this.pages(`v1/traces/${encodeURIComponent(traceId)}/events`, {});
+  }
+
+  /**
+   * One page of the traces whose root call entered in [start, end]
+   * (GET /v1/traces): filter by root service, failures (`errors`), minimum
+   * duration; sort by start (default) or duration, longest first.
+   */
+  async listTraces(
+    start: bigint,
+    end: bigint,
+    options: {
+      service?: string;
+      errors?: boolean;
+      minDurationMs?: number;
+      sort?: 'start' | 'duration';
+      limit?: number;
+      cursor?: string;
+    } = {},
+  ): Promise<TracePage> {
+    const query = {
+      from: nanos(start),
+      to: nanos(end),
+      service: options.service,
+      error: options.errors === undefined ? undefined : String(options.errors),
+      min_duration_ms: options.minDurationMs === undefined ? undefined : String(options.minDurationMs),
+      sort: options.sort,
+      limit: options.limit === undefined ? undefined : String(options.limit),
+      cursor: options.cursor,
+    };
+    return toTracePage(await this.rest.get('v1/traces', query));
   }
 
   /** AST node ids with an event in [start, end] or a call overlapping it, ascending. */

@@ -25,6 +25,12 @@ export class StandInStorage implements ClosableQueryStorage {
   getEventsForCorrelation(...args: unknown[]) {
     return this.answer('getEventsForCorrelation', args, { events: [], next_cursor: null });
   }
+  getEventsForTrace(...args: unknown[]) {
+    return this.answer('getEventsForTrace', args, { events: [], next_cursor: null });
+  }
+  listTraces(...args: unknown[]) {
+    return this.answer('listTraces', args, { traces: [], next_cursor: null });
+  }
   getActiveAstNodes(...args: unknown[]) {
     return this.answer('getActiveAstNodes', args, [] as string[]);
   }

@@ -20,6 +20,7 @@ import { StateController } from '../state/state.controller';
 import { StoredBridgeReports } from '../stats/bridge-stats.source';
 import { StatsController } from '../stats/stats.controller';
 import { StorageQueries } from '../storage/storage-queries';
+import { TracesController } from '../traces/traces.controller';
 import type { QueryApiOptions } from './query-api.options';
 import { QUERY_API_OPTIONS, TEMPORAL_STORAGE } from './query-api.tokens';
 import type { QueryStorage } from './query-storage';
@@ -61,7 +62,14 @@ export class QueryApiModule implements OnModuleInit {
     return {
       module: QueryApiModule,
       imports,
-      controllers: [EventsController, AstNodesController, CorrelationsController, StateController, StatsController],
+      controllers: [
+        EventsController,
+        AstNodesController,
+        CorrelationsController,
+        StateController,
+        StatsController,
+        TracesController,
+      ],
       providers: [
         ...providers,
         { provide: QUERY_API_OPTIONS, useValue: api },

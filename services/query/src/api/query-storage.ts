@@ -8,6 +8,8 @@ import type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  TraceListOptions,
+  TracePage,
 } from '@temporal-bridge/temporal-storage';
 
 /** A bridge replica's latest self-reported stats, as stored by the bridge. */
@@ -27,6 +29,8 @@ export interface QueryStorage {
   getEventsInRange(from: bigint, to: bigint, options?: RangeOptions): Promise<EventPage>;
   getEventsForAstNode(astNodeId: string, options?: PageOptions): Promise<EventPage>;
   getEventsForCorrelation(correlationId: string, options?: PageOptions): Promise<EventPage>;
+  getEventsForTrace(traceId: string, options?: PageOptions): Promise<EventPage>;
+  listTraces(from: bigint, to: bigint, options?: TraceListOptions): Promise<TracePage>;
   getActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions): Promise<string[]>;
   getAstNodeLocations(astNodeId: string, options?: QueryOptions): Promise<AstNodeLocation[]>;
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;

@@ -3,6 +3,7 @@ import {
   type AstNodeAnswer,
   type JsonValue,
   type SerializedEvent,
+  type TracePageAnswer,
 } from '@temporal-bridge/event-schema';
 import type {
   ActiveCall,
@@ -11,6 +12,7 @@ import type {
   ExecutionPath,
   StateSnapshot,
   StorageStats,
+  TracePage,
 } from '@temporal-bridge/temporal-storage';
 
 /*
@@ -82,5 +84,17 @@ export function serializeAstNode(astNodeId: string, locations: readonly AstNodeL
   return {
     ast_node_id: astNodeId,
     locations: locations.map((location) => ({ ...location, seen_at: location.seen_at.toString() })),
+  };
+}
+
+/** GET /v1/traces */
+export function serializeTracePage(page: TracePage): TracePageAnswer {
+  return {
+    traces: page.traces.map((trace) => ({
+      ...trace,
+      start: trace.start.toString(),
+      duration_ns: trace.duration_ns?.toString() ?? null,
+    })),
+    next_cursor: page.next_cursor,
   };
 }

@@ -1,4 +1,4 @@
-import type { AstNodeAnswer } from '@temporal-bridge/event-schema';
+import type { AstNodeAnswer, TracePageAnswer } from '@temporal-bridge/event-schema';
 import { z } from 'zod';
 
 import { openApiSchemas } from './openapi-schemas.registry';
@@ -100,6 +100,39 @@ export const executionPathSchema = z
     truncated: z.boolean().meta({ description: 'The path was cut to its latest MAX_RESULT_ROWS steps.' }),
   })
   .register(openApiSchemas, { id: 'ExecutionPath' });
+
+export const tracePageSchema = z
+  .object({
+    traces: z.array(
+      z
+        .object({
+          trace_id: z.string(),
+          root: z
+            .object({
+              correlation_id: z.string(),
+              entry_event_id: z.string().meta({ description: 'event_id of its function_entry.' }),
+              ast_node_id: z.string().optional(),
+              service: z.string().optional(),
+              function: z.string().optional(),
+              module: z.string().optional(),
+            })
+            .meta({ description: 'The call without parent that started the trace.' }),
+          services: z.array(z.string()).meta({ description: 'Services with an event in the trace, ascending.' }),
+          start: nanos("The root call's entry, ns."),
+          duration_ns: nanos("The root call's duration, ns; null while it has no exit.").nullable(),
+          events: z.number().int().meta({ description: 'Distinct events of the trace.' }),
+          errors: z.number().int().meta({
+            description: 'Calls that failed: an `error` event or a function_exit with data.error.',
+          }),
+        })
+        .register(openApiSchemas, { id: 'TraceSummary' }),
+    ),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null when this page is the last.' }),
+  })
+  .register(openApiSchemas, { id: 'TracePage' }) satisfies z.ZodType<TracePageAnswer>;
 
 export const statsSchema = z
   .object({
