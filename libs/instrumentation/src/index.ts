@@ -33,6 +33,8 @@ export type {
   ActiveCall,
   AstNode,
   AstNodeLocation,
+  AstNodeStats,
+  AstNodeStatsList,
   ExecutionPath,
   PathStep,
   RemoteStats,

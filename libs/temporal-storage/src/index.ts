@@ -12,6 +12,10 @@ export {
 export type {
   ActiveCall,
   AstNodeLocation,
+  AstNodeStats,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
+  AstNodeStatsSort,
   BridgeReport,
   ClickHouseConnectionConfig,
   EventPage,

@@ -180,3 +180,34 @@ export interface TraceListOptions extends PageOptions {
   /** `start` (default): oldest first; `duration`: longest first, open ones last. */
   sort?: 'start' | 'duration';
 }
+
+/** Call statistics of one AST node over a window (getAstNodeStats). */
+export interface AstNodeStats {
+  ast_node_id: string;
+  /** Calls of the node entered in the window. */
+  calls: number;
+  /** Of those, calls that failed: an `error` event or a function_exit with data.error. */
+  errors: number;
+  /** Exact quantiles and maximum of the durations of those that exited; null when none did. */
+  p50_ns: bigint | null;
+  p95_ns: bigint | null;
+  max_ns: bigint | null;
+}
+
+/** The sort keys of getAstNodeStats, each descending (ties by ast_node_id). */
+export type AstNodeStatsSort = 'calls' | 'errors' | 'p50' | 'p95' | 'max';
+
+export interface AstNodeStatsOptions extends QueryOptions {
+  /** Only calls of this service. */
+  service?: string;
+  /** Default `calls`. */
+  sort?: AstNodeStatsSort;
+  /** Nodes to return; default and maximum `maxResultRows`. */
+  limit?: number;
+}
+
+export interface AstNodeStatsList {
+  nodes: AstNodeStats[];
+  /** True when more nodes had calls than `limit`. */
+  truncated: boolean;
+}

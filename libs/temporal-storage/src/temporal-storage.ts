@@ -7,6 +7,7 @@ import { InvalidArgumentError } from './errors';
 import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
 import { readActiveAstNodes } from './query/active-nodes.query';
 import { readAstNodeLocations } from './query/ast-node-location.query';
+import { readAstNodeStats } from './query/ast-node-stats.query';
 import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
 import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
@@ -23,6 +24,8 @@ import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
   AstNodeLocation,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
   BridgeReport,
   EventPage,
   ExecutionPath,
@@ -205,6 +208,28 @@ export class TemporalStorage {
       limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
       cursor: opts.cursor,
       fingerprint: queryFingerprint('traces', range.from, range.to, ...filters),
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Per AST node, the calls entered in [from, to]: count, failures, exact
+   * p50/p95/max duration of those that exited; sorted descending by `sort`
+   * (default calls), at most `limit` nodes, `truncated` when there were more.
+   */
+  async getAstNodeStats(from: bigint, to: bigint, opts: AstNodeStatsOptions = {}): Promise<AstNodeStatsList> {
+    const what = 'getAstNodeStats';
+    const range = checkRange(what, from, to);
+    const sort = opts.sort ?? 'calls';
+    if (!['calls', 'errors', 'p50', 'p95', 'max'].includes(sort)) {
+      throw new InvalidArgumentError(`${what}: sort must be one of calls, errors, p50, p95, max`);
+    }
+    return readAstNodeStats(this.ctx, {
+      from: range.from,
+      to: range.to,
+      service: checkFilter(what, 'service', opts.service),
+      sort,
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
       signal: opts.signal,
     });
   }

@@ -60,6 +60,17 @@ describe('OpenAPI', () => {
     ['/v1/ast-nodes/active', { from: ['query', true], to: ['query', true] }, 'ActiveAstNodes'],
     ['/v1/ast-nodes/{id}', { id: ['path', true] }, 'AstNode'],
     [
+      '/v1/ast-nodes/stats',
+      {
+        from: ['query', true],
+        to: ['query', true],
+        service: ['query', false],
+        sort: ['query', false],
+        limit: ['query', false],
+      },
+      'AstNodeStatsList',
+    ],
+    [
       '/v1/traces',
       {
         from: ['query', true],
@@ -119,6 +130,8 @@ describe('OpenAPI', () => {
         'AstNodeLocation',
         'TracePage',
         'TraceSummary',
+        'AstNodeStatsList',
+        'AstNodeStats',
         'StateSnapshot',
         'ActiveCall',
         'ExecutionPath',

@@ -2,6 +2,8 @@ import {
   deserializeEvent,
   type AstNodeAnswer,
   type AstNodeLocationAnswer,
+  type AstNodeStatsAnswer,
+  type AstNodeStatsListAnswer,
   type TracePageAnswer,
   type TraceSummaryAnswer,
   type JsonObject,
@@ -123,6 +125,31 @@ export interface TracePage {
   next_cursor: string | null;
 }
 
+/**
+ * One node of `getAstNodeStats`, durations as bigint nanoseconds (null when no call exited).
+ *
+ * @example
+ * const slowest = (await bridge.getAstNodeStats(from, to, { sort: 'p95' })).nodes[0];
+ */
+export type AstNodeStats = Omit<AstNodeStatsAnswer, 'p50_ns' | 'p95_ns' | 'max_ns'> & {
+  p50_ns: bigint | null;
+  p95_ns: bigint | null;
+  max_ns: bigint | null;
+};
+
+/**
+ * `getAstNodeStats`: per node calls, failures and durations; `truncated` when cut at the limit.
+ *
+ * @example
+ * const { nodes, truncated } = await bridge.getAstNodeStats(from, to);
+ */
+export interface AstNodeStatsList {
+  from: bigint;
+  to: bigint;
+  nodes: AstNodeStats[];
+  truncated: boolean;
+}
+
 // Answers are trusted in content (the server validated the events when it
 // stored them) but not in shape: a wrong shape is a typed error, not a crash.
 
@@ -217,5 +244,26 @@ export function toTracePage(body: unknown): TracePage {
       };
     }),
     next_cursor: next,
+  };
+}
+
+export function toAstNodeStats(body: unknown): AstNodeStatsList {
+  const answer = object(body, 'AST node stats answer') as unknown as AstNodeStatsListAnswer;
+  if (!Array.isArray(answer.nodes) || typeof answer.truncated !== 'boolean')
+    throw bad('not an AST node stats answer', body);
+  const maybe = (value: unknown, what: string): bigint | null => (value === null ? null : toNanos(value, what));
+  return {
+    from: toNanos(answer.from, 'from'),
+    to: toNanos(answer.to, 'to'),
+    nodes: answer.nodes.map((item: unknown, i) => {
+      const node = object(item, `nodes[${i}]`) as unknown as AstNodeStatsAnswer;
+      return {
+        ...node,
+        p50_ns: maybe(node.p50_ns, `nodes[${i}].p50_ns`),
+        p95_ns: maybe(node.p95_ns, `nodes[${i}].p95_ns`),
+        max_ns: maybe(node.max_ns, `nodes[${i}].max_ns`),
+      };
+    }),
+    truncated: answer.truncated,
   };
 }

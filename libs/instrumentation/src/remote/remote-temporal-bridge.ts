@@ -6,11 +6,13 @@ import {
   bad,
   object,
   toAstNode,
+  toAstNodeStats,
   toTracePage,
   toEvents,
   toPath,
   toState,
   type AstNode,
+  type AstNodeStatsList,
   type ExecutionPath,
   type RemoteStats,
   type TracePage,
@@ -137,6 +139,25 @@ export class RemoteTemporalBridge {
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
       throw bad('ast_node_ids is not a list of strings', answer);
     return ids;
+  }
+
+  /**
+   * Which functions are slow or failing: per AST node, the calls entered in
+   * [start, end], failures and p50/p95/max duration (GET /v1/ast-nodes/stats).
+   */
+  async getAstNodeStats(
+    start: bigint,
+    end: bigint,
+    options: { service?: string; sort?: 'calls' | 'errors' | 'p50' | 'p95' | 'max'; limit?: number } = {},
+  ): Promise<AstNodeStatsList> {
+    const query = {
+      from: nanos(start),
+      to: nanos(end),
+      service: options.service,
+      sort: options.sort,
+      limit: options.limit === undefined ? undefined : String(options.limit),
+    };
+    return toAstNodeStats(await this.rest.get('v1/ast-nodes/stats', query));
   }
 
   /** Where an AST node is in the source, per service; undefined when no manifest names it (404). */

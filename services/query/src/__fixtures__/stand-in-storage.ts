@@ -37,6 +37,9 @@ export class StandInStorage implements ClosableQueryStorage {
   getAstNodeLocations(...args: unknown[]) {
     return this.answer('getAstNodeLocations', args, []);
   }
+  getAstNodeStats(...args: unknown[]) {
+    return this.answer('getAstNodeStats', args, { nodes: [], truncated: false });
+  }
   reconstructStateAt(...args: unknown[]) {
     return this.answer('reconstructStateAt', args, { at: 0n, state: {}, active_calls: [] });
   }

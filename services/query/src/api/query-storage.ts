@@ -1,5 +1,7 @@
 import type {
   AstNodeLocation,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
   EventPage,
   ExecutionPath,
   PageOptions,
@@ -33,6 +35,7 @@ export interface QueryStorage {
   listTraces(from: bigint, to: bigint, options?: TraceListOptions): Promise<TracePage>;
   getActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions): Promise<string[]>;
   getAstNodeLocations(astNodeId: string, options?: QueryOptions): Promise<AstNodeLocation[]>;
+  getAstNodeStats(from: bigint, to: bigint, options?: AstNodeStatsOptions): Promise<AstNodeStatsList>;
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;
   traceExecutionPath(eventId: string, options?: QueryOptions): Promise<ExecutionPath | undefined>;
   getStats(): Promise<StorageStats>;

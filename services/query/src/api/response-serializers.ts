@@ -1,6 +1,7 @@
 import {
   serializeEvent,
   type AstNodeAnswer,
+  type AstNodeStatsListAnswer,
   type JsonValue,
   type SerializedEvent,
   type TracePageAnswer,
@@ -8,6 +9,7 @@ import {
 import type {
   ActiveCall,
   AstNodeLocation,
+  AstNodeStatsList,
   EventPage,
   ExecutionPath,
   StateSnapshot,
@@ -96,5 +98,20 @@ export function serializeTracePage(page: TracePage): TracePageAnswer {
       duration_ns: trace.duration_ns?.toString() ?? null,
     })),
     next_cursor: page.next_cursor,
+  };
+}
+
+/** GET /v1/ast-nodes/stats */
+export function serializeAstNodeStats(from: bigint, to: bigint, list: AstNodeStatsList): AstNodeStatsListAnswer {
+  return {
+    from: from.toString(),
+    to: to.toString(),
+    nodes: list.nodes.map((node) => ({
+      ...node,
+      p50_ns: node.p50_ns?.toString() ?? null,
+      p95_ns: node.p95_ns?.toString() ?? null,
+      max_ns: node.max_ns?.toString() ?? null,
+    })),
+    truncated: list.truncated,
   };
 }

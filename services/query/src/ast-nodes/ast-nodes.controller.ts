@@ -1,15 +1,27 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { serializeAstNode, serializeEventPage } from '../api/response-serializers';
+import { serializeAstNode, serializeAstNodeStats, serializeEventPage } from '../api/response-serializers';
 import { ApiError } from '../errors/api-error';
 import { noQuery, pageQuery, type PageQuery } from '../events/events.schema';
 import { ApiErrorResponses, ApiJsonOk } from '../openapi/api-responses.decorator';
-import { activeAstNodesSchema, astNodeSchema, eventPageSchema } from '../openapi/response.schemas';
+import {
+  activeAstNodesSchema,
+  astNodeSchema,
+  astNodeStatsListSchema,
+  eventPageSchema,
+} from '../openapi/response.schemas';
 import { RequestSignal } from '../request/request-signal.decorator';
 import { StorageQueries } from '../storage/storage-queries';
 import { ValidParams, ValidQuery } from '../validation/valid-params.decorator';
-import { activeAstNodesQuery, astNodeParams, type ActiveAstNodesQuery, type AstNodeParams } from './ast-nodes.schema';
+import {
+  activeAstNodesQuery,
+  astNodeParams,
+  astNodeStatsQuery,
+  type ActiveAstNodesQuery,
+  type AstNodeParams,
+  type AstNodeStatsQuery,
+} from './ast-nodes.schema';
 
 /** What code ran: the AST nodes active in a window, and the events of one node. */
 @ApiTags('ast-nodes')
@@ -31,6 +43,26 @@ export class AstNodesController {
       storage.getActiveAstNodes(query.from, query.to, { signal: querySignal }),
     );
     return { ast_node_ids: ids };
+  }
+
+  @Get('stats')
+  @ApiOperation({
+    summary: 'Which functions are slow or failing',
+    description:
+      'Per AST node, the calls entered in [from, to]: how many, how many failed (an `error` event or a function_exit with data.error), and p50/p95/max duration of those that exited (exact, an observed duration). Sorted descending by `sort`; `truncated` says more nodes had calls than `limit`.',
+  })
+  @ApiJsonOk(astNodeStatsListSchema, 'The nodes, sorted; truncated when cut at `limit`.')
+  @ApiErrorResponses()
+  async stats(@ValidQuery(astNodeStatsQuery) query: AstNodeStatsQuery, @RequestSignal() signal: AbortSignal) {
+    const list = await this.queries.run('getAstNodeStats', signal, (storage, querySignal) =>
+      storage.getAstNodeStats(query.from, query.to, {
+        service: query.service,
+        sort: query.sort,
+        limit: query.limit,
+        signal: querySignal,
+      }),
+    );
+    return serializeAstNodeStats(query.from, query.to, list);
   }
 
   @Get(':id/events')

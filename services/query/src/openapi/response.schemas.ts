@@ -1,4 +1,4 @@
-import type { AstNodeAnswer, TracePageAnswer } from '@temporal-bridge/event-schema';
+import type { AstNodeAnswer, AstNodeStatsListAnswer, TracePageAnswer } from '@temporal-bridge/event-schema';
 import { z } from 'zod';
 
 import { openApiSchemas } from './openapi-schemas.registry';
@@ -133,6 +133,26 @@ export const tracePageSchema = z
       .meta({ description: 'Pass as `cursor` for the next page; null when this page is the last.' }),
   })
   .register(openApiSchemas, { id: 'TracePage' }) satisfies z.ZodType<TracePageAnswer>;
+
+export const astNodeStatsListSchema = z
+  .object({
+    from: nanos('The window asked for, ns.'),
+    to: nanos('The window asked for, ns.'),
+    nodes: z.array(
+      z
+        .object({
+          ast_node_id: z.string(),
+          calls: z.number().int().meta({ description: 'Calls of the node entered in the window.' }),
+          errors: z.number().int().meta({ description: 'Of those, the calls that failed.' }),
+          p50_ns: nanos('Median duration of those that exited; null when none did.').nullable(),
+          p95_ns: nanos('95th percentile duration; null when none exited.').nullable(),
+          max_ns: nanos('Longest duration; null when none exited.').nullable(),
+        })
+        .register(openApiSchemas, { id: 'AstNodeStats' }),
+    ),
+    truncated: z.boolean().meta({ description: 'More nodes had calls than `limit`: the list is the first ones.' }),
+  })
+  .register(openApiSchemas, { id: 'AstNodeStatsList' }) satisfies z.ZodType<AstNodeStatsListAnswer>;
 
 export const statsSchema = z
   .object({

@@ -1,24 +1,8 @@
 import { z } from 'zod';
 
 import type { QueryLimits } from '../api/query-api.options';
-import {
-  cursorParam,
-  idParam,
-  limitParam,
-  quote,
-  rangeCheck,
-  timestampParam,
-} from '../validation/query-params.schema';
-
-/**
- * Traces per page: each trace of a page is counted over its events, so pages
- * are smaller than event pages (default 100, at most 1000 or MAX_RESULT_ROWS
- * when lower).
- */
-export function traceLimits(limits: QueryLimits): QueryLimits {
-  const maxResultRows = Math.min(1000, limits.maxResultRows);
-  return { ...limits, maxResultRows, defaultLimit: Math.min(100, maxResultRows) };
-}
+import { cursorParam, idParam, quote, rangeCheck, timestampParam } from '../validation/query-params.schema';
+import { summaryLimitParam } from '../validation/summary-limit.param';
 
 /** `true` or `false`, nothing else: a typo must not read as either. */
 function booleanParam(description: string) {
@@ -60,9 +44,7 @@ export const tracesQuery = (limits: QueryLimits) =>
         })
         .optional()
         .meta({ description: '`start` (default): oldest first; `duration`: longest first, open traces last.' }),
-      limit: limitParam(traceLimits(limits)).meta({
-        description: 'Traces per page: 1 to 1000 (or MAX_RESULT_ROWS when lower); default 100.',
-      }),
+      limit: summaryLimitParam(limits, 'Traces per page'),
       cursor: cursorParam(),
     })
     .superRefine(rangeCheck(limits));

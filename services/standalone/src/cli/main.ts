@@ -3,7 +3,7 @@ import { systemClock } from '@temporal-bridge/event-schema';
 import { RemoteBridgeError, RemoteTemporalBridge } from '@temporal-bridge/instrumentation';
 
 import { parseCli, UsageError, USAGE, type CliInvocation } from './cli-args';
-import { asJson, eventsTable, pathTable, stateText, statsText } from './format';
+import { asJson, eventsTable, nodeStatsTable, pathTable, stateText, statsText, tracesTable } from './format';
 
 /** `npm run cli -- <command>` / `npx temporal-bridge <command>`: the Cinema primitives from a terminal. */
 async function run(invocation: CliInvocation): Promise<string> {
@@ -39,6 +39,16 @@ async function run(invocation: CliInvocation): Promise<string> {
     case 'path': {
       const path = await bridge.traceExecutionPath(command.eventId);
       return json ? asJson(path) : pathTable(path);
+    }
+    case 'traces': {
+      const { from, to, name: _name, ...options } = command;
+      const page = await bridge.listTraces(from, to, options);
+      return json ? asJson(page) : tracesTable(page);
+    }
+    case 'node-stats': {
+      const { from, to, name: _name, ...options } = command;
+      const list = await bridge.getAstNodeStats(from, to, options);
+      return json ? asJson(list) : nodeStatsTable(list);
     }
     case 'stats': {
       const stats = await bridge.getStats();
