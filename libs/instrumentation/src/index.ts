@@ -38,6 +38,7 @@ export type {
   ExecutionPath,
   PathStep,
   RemoteStats,
+  StateEntry,
   StateSnapshot,
   TracePage,
   TraceSummary,

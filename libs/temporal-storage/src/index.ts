@@ -24,6 +24,7 @@ export type {
   PathStep,
   QueryOptions,
   RangeOptions,
+  StateEntry,
   StateOptions,
   StateSnapshot,
   StorageStats,

@@ -73,14 +73,31 @@ export interface ActiveCall {
   module?: string;
 }
 
+/** One state key at the instant: its latest value and the event that set it. */
+export interface StateEntry {
+  /** Keys are per service; absent for events without a service. */
+  service?: string;
+  key: string;
+  value: JsonValue;
+  /** The state_change or variable_snapshot that set the value. */
+  event_id: string;
+  timestamp: bigint;
+}
+
 export interface StateSnapshot {
   at: bigint;
-  /** Latest value per key from state_change (data.state) and variable_snapshot (data.variables) at or before `at`. */
-  state: Record<string, JsonValue>;
+  /**
+   * Every (service, key) set by state_change (data.state) or variable_snapshot
+   * (data.variables) at or before `at`, with its latest value and the event that
+   * set it; ordered by service then key; at most `maxResultRows`.
+   */
+  state: StateEntry[];
+  /** True when more keys were set than `maxResultRows`. */
+  state_truncated: boolean;
   /** Ordered by entry time; at most `maxResultRows`. */
   active_calls: ActiveCall[];
-  /** Present (true) when more calls were open than `maxResultRows`. */
-  active_calls_truncated?: true;
+  /** True when more calls were open than `maxResultRows`. */
+  active_calls_truncated: boolean;
 }
 
 export interface StateOptions extends QueryOptions {

@@ -254,8 +254,9 @@ export class TemporalStorage {
 
   /**
    * The latest value of every state key (data.state of state_change,
-   * data.variables of variable_snapshot) at or before `at`, and the calls
-   * entered at or before `at` that have no exit at or before it.
+   * data.variables of variable_snapshot) at or before `at`, per service, with
+   * the event that set it; and the calls entered at or before `at` that have
+   * no exit at or before it. Both capped at maxResultRows, saying so.
    */
   async reconstructStateAt(at: bigint, opts: StateOptions = {}): Promise<StateSnapshot> {
     const what = 'reconstructStateAt';
@@ -263,7 +264,7 @@ export class TemporalStorage {
     const service = checkFilter(what, 'service', opts.service);
     const traceId = checkFilter(what, 'trace_id', opts.trace_id);
     const [state, open] = await Promise.all([
-      readStateAt(this.ctx, { at: instant, service, traceId }, opts.signal),
+      readStateAt(this.ctx, { at: instant, service, traceId }, this.ctx.maxResultRows, opts.signal),
       readOpenCalls(
         this.ctx,
         { enteredBy: instant, closedBy: instant, service, traceId },
@@ -272,9 +273,13 @@ export class TemporalStorage {
         what,
       ),
     ]);
-    const snapshot: StateSnapshot = { at: instant, state, active_calls: open.calls };
-    if (open.truncated) snapshot.active_calls_truncated = true;
-    return snapshot;
+    return {
+      at: instant,
+      state: state.entries,
+      state_truncated: state.truncated,
+      active_calls: open.calls,
+      active_calls_truncated: open.truncated,
+    };
   }
 
   /**

@@ -133,6 +133,7 @@ describe('OpenAPI', () => {
         'AstNodeStatsList',
         'AstNodeStats',
         'StateSnapshot',
+        'StateEntry',
         'ActiveCall',
         'ExecutionPath',
         'PathStep',

@@ -1,5 +1,6 @@
 import {
   deserializeEvent,
+  type ActiveCallAnswer,
   type AstNodeAnswer,
   type AstNodeLocationAnswer,
   type AstNodeStatsAnswer,
@@ -7,8 +8,9 @@ import {
   type TracePageAnswer,
   type TraceSummaryAnswer,
   type JsonObject,
-  type JsonValue,
   type SerializedEvent,
+  type StateAnswer,
+  type StateEntryAnswer,
   type TemporalEvent,
 } from '@temporal-bridge/event-schema';
 
@@ -21,29 +23,30 @@ import { RemoteBridgeError } from './remote-bridge.error';
  * const { active_calls } = await bridge.reconstructStateAt(t);
  * for (const call of active_calls) console.log(call.function, call.entry_timestamp);
  */
-export interface ActiveCall {
-  correlation_id: string;
-  ast_node_id?: string;
-  parent_id?: string;
-  trace_id?: string;
-  service?: string;
-  /** event_id of the function_entry. */
-  entry_event_id: string;
-  entry_timestamp: bigint;
-  function?: string;
-  module?: string;
-}
+export type ActiveCall = Omit<ActiveCallAnswer, 'entry_timestamp'> & { entry_timestamp: bigint };
 
 /**
- * `reconstructStateAt`: latest value per key at or before `at`, and the calls open then.
+ * One state key at the instant: its value and the event that set it (keys are per service).
  *
  * @example
- * const { state } = await bridge.reconstructStateAt(1764000000000000000n);
+ * const { state } = await bridge.reconstructStateAt(t);
+ * for (const e of state) console.log(`${e.service}/${e.key} = ${JSON.stringify(e.value)} (set by ${e.event_id})`);
+ */
+export type StateEntry = Omit<StateEntryAnswer, 'timestamp'> & { timestamp: bigint };
+
+/**
+ * `reconstructStateAt`: every (service, key) at or before `at` with who set it, and the calls open then.
+ * `state_truncated` / `active_calls_truncated` say when the server cut a list at its row cap.
+ *
+ * @example
+ * const { state, active_calls_truncated } = await bridge.reconstructStateAt(1764000000000000000n);
  */
 export interface StateSnapshot {
   at: bigint;
-  state: Record<string, JsonValue>;
+  state: StateEntry[];
+  state_truncated: boolean;
   active_calls: ActiveCall[];
+  active_calls_truncated: boolean;
 }
 
 /**
@@ -185,19 +188,25 @@ export function toNanos(value: unknown, what: string): bigint {
 }
 
 export function toState(body: unknown): StateSnapshot {
-  const answer = object(body, 'state answer');
-  const calls = answer['active_calls'];
-  if (!Array.isArray(calls)) throw bad('active_calls is not an array', body);
+  const answer = object(body, 'state answer') as unknown as StateAnswer;
+  if (!Array.isArray(answer.state)) throw bad('state is not an array', body);
+  if (!Array.isArray(answer.active_calls)) throw bad('active_calls is not an array', body);
+  if (typeof answer.state_truncated !== 'boolean' || typeof answer.active_calls_truncated !== 'boolean')
+    throw bad('state_truncated / active_calls_truncated are not booleans', body);
   return {
-    at: toNanos(answer['at'], 'at'),
-    state: object(answer['state'], 'state') as Record<string, JsonValue>,
-    active_calls: calls.map((item: unknown, i) => {
-      const call = object(item, `active_calls[${i}]`);
-      return {
-        ...call,
-        entry_timestamp: toNanos(call['entry_timestamp'], `active_calls[${i}].entry_timestamp`),
-      } as ActiveCall;
+    at: toNanos(answer.at, 'at'),
+    state: answer.state.map((item: unknown, i) => {
+      const entry = object(item, `state[${i}]`) as unknown as StateEntryAnswer;
+      if (typeof entry.key !== 'string' || typeof entry.event_id !== 'string')
+        throw bad(`state[${i}] is not a state entry`, item);
+      return { ...entry, timestamp: toNanos(entry.timestamp, `state[${i}].timestamp`) };
     }),
+    state_truncated: answer.state_truncated,
+    active_calls: answer.active_calls.map((item: unknown, i) => {
+      const call = object(item, `active_calls[${i}]`) as unknown as ActiveCallAnswer;
+      return { ...call, entry_timestamp: toNanos(call.entry_timestamp, `active_calls[${i}].entry_timestamp`) };
+    }),
+    active_calls_truncated: answer.active_calls_truncated,
   };
 }
 

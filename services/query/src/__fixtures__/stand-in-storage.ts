@@ -41,7 +41,13 @@ export class StandInStorage implements ClosableQueryStorage {
     return this.answer('getAstNodeStats', args, { nodes: [], truncated: false });
   }
   reconstructStateAt(...args: unknown[]) {
-    return this.answer('reconstructStateAt', args, { at: 0n, state: {}, active_calls: [] });
+    return this.answer('reconstructStateAt', args, {
+      at: 0n,
+      state: [],
+      state_truncated: false,
+      active_calls: [],
+      active_calls_truncated: false,
+    });
   }
   traceExecutionPath(...args: unknown[]) {
     return this.answer('traceExecutionPath', args, undefined);

@@ -83,15 +83,21 @@ describe('serialization', () => {
   it('writes every nanosecond value as a decimal string', async () => {
     storage.behaviour.reconstructStateAt = async () => ({
       at: 2n ** 62n,
-      state: { k: { nested: [1, 'two'] } },
+      state: [{ service: 's', key: 'k', value: { nested: [1, 'two'] }, event_id: 'e0', timestamp: 2n ** 62n - 1n }],
+      state_truncated: false,
       active_calls: [{ correlation_id: 'c', entry_event_id: 'e', entry_timestamp: 2n ** 61n + 1n, function: 'f' }],
+      active_calls_truncated: true,
     });
     expect((await api.call('/v1/state?at=1')).body).toEqual({
       at: '4611686018427387904',
-      state: { k: { nested: [1, 'two'] } },
+      state: [
+        { service: 's', key: 'k', value: { nested: [1, 'two'] }, event_id: 'e0', timestamp: '4611686018427387903' },
+      ],
+      state_truncated: false,
       active_calls: [
         { correlation_id: 'c', entry_event_id: 'e', entry_timestamp: '2305843009213693953', function: 'f' },
       ],
+      active_calls_truncated: true,
     });
   });
 

@@ -1,9 +1,11 @@
 import {
   serializeEvent,
+  type ActiveCallAnswer,
   type AstNodeAnswer,
   type AstNodeStatsListAnswer,
   type JsonValue,
   type SerializedEvent,
+  type StateAnswer,
   type TracePageAnswer,
 } from '@temporal-bridge/event-schema';
 import type {
@@ -24,18 +26,16 @@ import type {
  */
 
 /** An active call with `entry_timestamp` as a decimal string. */
-export type SerializedActiveCall = Omit<ActiveCall, 'entry_timestamp'> & { entry_timestamp: string };
+export type SerializedActiveCall = ActiveCallAnswer;
 
-/** GET /v1/state */
-export function serializeStateSnapshot(snapshot: StateSnapshot): {
-  at: string;
-  state: Record<string, JsonValue>;
-  active_calls: SerializedActiveCall[];
-} {
+/** GET /v1/state: every cap stated (`state_truncated`, `active_calls_truncated`). */
+export function serializeStateSnapshot(snapshot: StateSnapshot): StateAnswer {
   return {
     at: snapshot.at.toString(),
-    state: snapshot.state,
+    state: snapshot.state.map((entry) => ({ ...entry, timestamp: entry.timestamp.toString() })),
+    state_truncated: snapshot.state_truncated,
     active_calls: snapshot.active_calls.map((call) => ({ ...call, entry_timestamp: call.entry_timestamp.toString() })),
+    active_calls_truncated: snapshot.active_calls_truncated,
   };
 }
 

@@ -1,4 +1,10 @@
-import type { AstNodeAnswer, AstNodeStatsListAnswer, TracePageAnswer } from '@temporal-bridge/event-schema';
+import type {
+  AstNodeAnswer,
+  AstNodeStatsListAnswer,
+  JsonValue,
+  StateAnswer,
+  TracePageAnswer,
+} from '@temporal-bridge/event-schema';
 import { z } from 'zod';
 
 import { openApiSchemas } from './openapi-schemas.registry';
@@ -86,10 +92,34 @@ const activeCallSchema = z
 export const stateSnapshotSchema = z
   .object({
     at: nanos('The instant asked for, ns.'),
-    state: z.record(z.string(), z.unknown()).meta({ description: 'Latest value per key at or before `at`.' }),
-    active_calls: z.array(activeCallSchema),
+    state: z
+      .array(
+        z
+          .object({
+            service: z
+              .string()
+              .optional()
+              .meta({ description: 'Keys are per service: the same key in two services is two entries.' }),
+            key: z.string(),
+            // Any JSON: documented as an unconstrained schema.
+            value: z
+              .custom<JsonValue>(() => true)
+              .meta({ description: 'Its latest value at or before `at` (any JSON).' }),
+            event_id: z.string().meta({ description: 'The state_change or variable_snapshot that set it.' }),
+            timestamp: nanos('When that event happened.'),
+          })
+          .register(openApiSchemas, { id: 'StateEntry' }),
+      )
+      .meta({ description: 'Every (service, key) set at or before `at`, ordered by service then key.' }),
+    state_truncated: z
+      .boolean()
+      .meta({ description: 'More keys were set than MAX_RESULT_ROWS: `state` holds the first ones.' }),
+    active_calls: z.array(activeCallSchema).meta({ description: 'Ordered by entry time.' }),
+    active_calls_truncated: z
+      .boolean()
+      .meta({ description: 'More calls were open than MAX_RESULT_ROWS: `active_calls` holds the earliest.' }),
   })
-  .register(openApiSchemas, { id: 'StateSnapshot' });
+  .register(openApiSchemas, { id: 'StateSnapshot' }) satisfies z.ZodType<StateAnswer>;
 
 export const executionPathSchema = z
   .object({

@@ -52,12 +52,10 @@ export function pathTable(path: ExecutionPath): string {
 }
 
 export function stateText(snapshot: StateSnapshot, keyFilter?: (key: string) => boolean): string {
-  const keys = Object.keys(snapshot.state)
-    .filter((k) => keyFilter?.(k) ?? true)
-    .sort();
+  const entries = snapshot.state.filter((e) => keyFilter?.(e.key) ?? true);
   const state = table(
-    ['key', 'value'],
-    keys.map((k) => [k, brief(snapshot.state[k], 60)]),
+    ['service', 'key', 'value', 'set by', 'at'],
+    entries.map((e) => [e.service ?? '', e.key, brief(e.value, 48), e.event_id, clock(e.timestamp)]),
   );
   const calls = table(
     ['entered', 'correlation', 'function', 'ast node'],
@@ -68,7 +66,8 @@ export function stateText(snapshot: StateSnapshot, keyFilter?: (key: string) => 
       c.ast_node_id ?? '',
     ]),
   );
-  return `state at ${formatTimestamp(snapshot.at)}:\n${state}\n\ncalls open then:\n${calls}`;
+  const cut = (truncated: boolean, what: string): string => (truncated ? `\n(more ${what}: the server's row cap)` : '');
+  return `state at ${formatTimestamp(snapshot.at)}:\n${state}${cut(snapshot.state_truncated, 'keys')}\n\ncalls open then:\n${calls}${cut(snapshot.active_calls_truncated, 'calls')}`;
 }
 
 export function statsText(stats: RemoteStats): string {
