@@ -3,13 +3,11 @@ import {
   type ActiveCallAnswer,
   type AstNodeAnswer,
   type AstNodeStatsListAnswer,
-  type JsonValue,
   type SerializedEvent,
   type StateAnswer,
   type TracePageAnswer,
 } from '@temporal-bridge/event-schema';
 import type {
-  ActiveCall,
   AstNodeLocation,
   AstNodeStatsList,
   EventPage,
