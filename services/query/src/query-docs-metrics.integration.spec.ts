@@ -118,6 +118,19 @@ describe('OpenAPI', () => {
     expect(doc.paths['/v1/ast-nodes/{id}']!['get']!.responses['404']).toBeDefined();
   });
 
+  it('documents the NDJSON export: its window, no limit, its media type', () => {
+    const operation = doc.paths['/v1/events/export']!['get']!;
+    expect(Object.fromEntries(operation.parameters.map((p) => [p.name, [p.in, p.required]]))).toEqual({
+      from: ['query', true],
+      to: ['query', true],
+      service: ['query', false],
+    });
+    expect(Object.keys(operation.responses['200']?.content ?? {})).toEqual(['application/x-ndjson']);
+    expect(operation.responses['400']?.content?.['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
+  });
+
   it('lists health, readiness and metrics, and defines every referenced schema', () => {
     for (const path of ['/healthz', '/readyz', '/metrics']) expect(doc.paths[path]?.['get']).toBeDefined();
     const refs = [...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);

@@ -8,6 +8,7 @@ import {
   toAstNode,
   toAstNodeStats,
   toTracePage,
+  toEvent,
   toEvents,
   toPath,
   toState,
@@ -95,6 +96,28 @@ export class RemoteTemporalBridge {
 
   async getEventsForCorrelation(correlationId: string): Promise<TemporalEvent[]> {
     return this.pages(`v1/correlations/${encodeURIComponent(correlationId)}/events`, {});
+  }
+
+  /**
+   * Every event of [start, end], however wide (GET /v1/events/export, NDJSON),
+   * as they arrive, in order: for windows too big to hold in memory.
+   *
+   * @example
+   * for await (const event of bridge.exportEvents(t0, t1)) process(event);
+   */
+  async *exportEvents(start: bigint, end: bigint, options: { service?: string } = {}): AsyncGenerator<TemporalEvent> {
+    const query = { from: nanos(start), to: nanos(end), service: options.service };
+    let index = 0;
+    for await (const line of this.rest.lines('v1/events/export', query)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (error) {
+        throw bad(`export line ${index} is not JSON`, line, error);
+      }
+      yield toEvent(json, `export line ${index}`);
+      index += 1;
+    }
   }
 
   /** Every event of a trace, in order, following cursors to the end. */

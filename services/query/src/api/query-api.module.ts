@@ -15,6 +15,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CorrelationsController } from '../correlations/correlations.controller';
 import { ApiExceptionFilter } from '../errors/api-exception.filter';
 import { EventsController } from '../events/events.controller';
+import { ExportController } from '../export/export.controller';
 import { HttpMetricsRecorder } from '../metrics/http-metrics.recorder';
 import { StateController } from '../state/state.controller';
 import { StoredBridgeReports } from '../stats/bridge-stats.source';
@@ -63,6 +64,7 @@ export class QueryApiModule implements OnModuleInit {
       module: QueryApiModule,
       imports,
       controllers: [
+        ExportController,
         EventsController,
         AstNodesController,
         CorrelationsController,

@@ -48,6 +48,12 @@ describe('CLI arguments', () => {
       limit: 20,
     });
     expect(parse(['traces', '1', '2']).command).toMatchObject({ errors: undefined, sort: undefined });
+    expect(parse(['export', '-2d', 'now', '--service', 'shop']).command).toEqual({
+      name: 'export',
+      from: NOW - 172_800_000_000_000n,
+      to: NOW,
+      service: 'shop',
+    });
     expect(parse(['node-stats', '1', '2', '--service', 'shop', '--sort', 'p95']).command).toEqual({
       name: 'node-stats',
       from: 1n,
@@ -75,6 +81,7 @@ describe('CLI arguments', () => {
     [['traces', '1', '2', '--sort', 'name'], /--sort must be one of start, duration/],
     [['traces', '1', '2', '--min-duration-ms', 'slow'], /--min-duration-ms must be a number/],
     [['node-stats', '1'], /node-stats takes <from> <to>/],
+    [['export', 'now'], /export takes <from> <to>/],
     [['node-stats', '1', '2', '--sort', 'slowest'], /--sort must be one of calls, errors, p50, p95, max/],
   ])('explains a bad command line: %j', (argv, message) => {
     expect(() => parse(argv)).toThrow(UsageError);

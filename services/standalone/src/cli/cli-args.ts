@@ -16,6 +16,7 @@ commands:
   stats                                          bridge and storage statistics
   traces <from> <to> [--service S] [--errors] [--min-duration-ms N] [--sort start|duration] [--limit N]
                                                  traces whose root call started in a window
+  export <from> <to> [--service S]               every event of a window (any width) as NDJSON on stdout
   node-stats <from> <to> [--service S] [--sort calls|errors|p50|p95|max] [--limit N]
                                                  which functions are slow or failing
 
@@ -46,6 +47,7 @@ export type Command =
       sort?: 'start' | 'duration';
       limit?: number;
     }
+  | { name: 'export'; from: bigint; to: bigint; service?: string }
   | {
       name: 'node-stats';
       from: bigint;
@@ -113,6 +115,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, now: (
       sort: oneOf('--sort', values.sort, ['start', 'duration'] as const),
       limit: positive('--limit', values.limit),
     };
+  } else if (name === 'export') {
+    need(2, '<from> <to>');
+    command = { name, from: time(args[0], 'from'), to: time(args[1], 'to'), service: values.service };
   } else if (name === 'node-stats') {
     need(2, '<from> <to>');
     command = {
