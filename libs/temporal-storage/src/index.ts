@@ -10,6 +10,7 @@ export {
   StorageUnavailableError,
 } from './errors';
 export type {
+  ActiveAstNodes,
   ActiveCall,
   AstNodeLocation,
   AstNodeStats,

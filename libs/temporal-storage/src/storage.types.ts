@@ -228,3 +228,11 @@ export interface AstNodeStatsList {
   /** True when more nodes had calls than `limit`. */
   truncated: boolean;
 }
+
+/** findActiveAstNodes: the active AST nodes, capped. */
+export interface ActiveAstNodes {
+  /** Distinct, ascending (byte order), at most the limit. */
+  ast_node_ids: string[];
+  /** True when more nodes were active than the limit. */
+  truncated: boolean;
+}

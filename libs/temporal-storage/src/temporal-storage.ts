@@ -23,6 +23,7 @@ import { MigrationRunner } from './schema/migration-runner';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
+  ActiveAstNodes,
   AstNodeLocation,
   AstNodeStatsList,
   AstNodeStatsOptions,
@@ -246,10 +247,28 @@ export class TemporalStorage {
   /**
    * Sorted distinct AST nodes with an event in [from, to] or belonging to a
    * call that overlaps it (entered at or before `to`, not exited before `from`).
+   * Every one of them: the seed API's answer. Answers for clients use
+   * findActiveAstNodes, which caps the list and says so.
    */
   async getActiveAstNodes(from: bigint, to: bigint, opts: QueryOptions = {}): Promise<string[]> {
     const range = checkRange('getActiveAstNodes', from, to);
     return readActiveAstNodes(this.ctx, range.from, range.to, opts.signal);
+  }
+
+  /**
+   * getActiveAstNodes cut to the first `limit` ids (default and maximum
+   * maxResultRows), with `truncated` true when there were more.
+   */
+  async findActiveAstNodes(
+    from: bigint,
+    to: bigint,
+    opts: QueryOptions & { limit?: number } = {},
+  ): Promise<ActiveAstNodes> {
+    const what = 'findActiveAstNodes';
+    const range = checkRange(what, from, to);
+    const limit = pageLimit(what, opts.limit, this.ctx.maxResultRows);
+    const ids = await readActiveAstNodes(this.ctx, range.from, range.to, opts.signal);
+    return { ast_node_ids: ids.slice(0, limit), truncated: ids.length > limit };
   }
 
   /**

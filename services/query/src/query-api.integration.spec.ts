@@ -141,10 +141,12 @@ describe('GET /v1/ast-nodes/active', () => {
   it('answers the nodes with an event in the window and those of calls overlapping it', async () => {
     expect(await ok(`/v1/ast-nodes/active?from=${ns(3500)}&to=${ns(4500)}`)).toEqual({
       ast_node_ids: ['app.ts:1:1', 'bill.ts:1:1', 'lib.ts:10:1', 'lib.ts:11:5'],
+      truncated: false,
     });
     // c-child exited before the window; c-root never exits; e6 has no node.
     expect(await ok(`/v1/ast-nodes/active?from=${ns(5500)}&to=${ns(6500)}`)).toEqual({
       ast_node_ids: ['app.ts:1:1', 'bill.ts:1:1'],
+      truncated: false,
     });
   });
 });

@@ -1,4 +1,10 @@
-import { parseEvent, serializeEvent, uuidv7, type TemporalEvent } from '@temporal-bridge/event-schema';
+import {
+  parseEvent,
+  serializeEvent,
+  uuidv7,
+  type ActiveAstNodesAnswer,
+  type TemporalEvent,
+} from '@temporal-bridge/event-schema';
 
 import { type InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { type HttpEndpointOptions } from '../support/http';
@@ -155,13 +161,30 @@ export class RemoteTemporalBridge {
     return toTracePage(await this.rest.get('v1/traces', query));
   }
 
-  /** AST node ids with an event in [start, end] or a call overlapping it, ascending. */
+  /**
+   * AST node ids with an event in [start, end] or a call overlapping it,
+   * ascending: every one, or a rejection with code `truncated` when the
+   * server's row cap cut the list (use listActiveAstNodes to take the part).
+   */
   async getActiveAstNodes(start: bigint, end: bigint): Promise<string[]> {
+    const answer = await this.listActiveAstNodes(start, end);
+    if (answer.truncated) {
+      throw new RemoteBridgeError(
+        `more AST nodes were active than the server returns at once (${answer.ast_node_ids.length}): narrow the window or use listActiveAstNodes`,
+        { code: 'truncated', body: answer },
+      );
+    }
+    return answer.ast_node_ids;
+  }
+
+  /** The active AST nodes as the server answers them: at most its row cap, `truncated` when cut. */
+  async listActiveAstNodes(start: bigint, end: bigint): Promise<ActiveAstNodesAnswer> {
     const answer = object(await this.rest.get('v1/ast-nodes/active', { from: nanos(start), to: nanos(end) }), 'answer');
     const ids = answer['ast_node_ids'];
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
       throw bad('ast_node_ids is not a list of strings', answer);
-    return ids;
+    if (typeof answer['truncated'] !== 'boolean') throw bad('truncated is not a boolean', answer);
+    return { ast_node_ids: ids, truncated: answer['truncated'] };
   }
 
   /**

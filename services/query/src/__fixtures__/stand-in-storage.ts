@@ -31,8 +31,8 @@ export class StandInStorage implements ClosableQueryStorage {
   listTraces(...args: unknown[]) {
     return this.answer('listTraces', args, { traces: [], next_cursor: null });
   }
-  getActiveAstNodes(...args: unknown[]) {
-    return this.answer('getActiveAstNodes', args, [] as string[]);
+  findActiveAstNodes(...args: unknown[]) {
+    return this.answer('findActiveAstNodes', args, { ast_node_ids: [] as string[], truncated: false });
   }
   getAstNodeLocations(...args: unknown[]) {
     return this.answer('getAstNodeLocations', args, []);

@@ -129,7 +129,7 @@ describe('serialization', () => {
 
 describe('failures', () => {
   it('answers 504 query_timeout when storage does not answer within QUERY_TIMEOUT_MS', async () => {
-    storage.behaviour.getActiveAstNodes = () => new Promise(() => undefined);
+    storage.behaviour.findActiveAstNodes = () => new Promise(() => undefined);
     const started = Date.now();
     const answer = await api.call('/v1/ast-nodes/active?from=1&to=2');
     expect([answer.status, answer.body]).toEqual([

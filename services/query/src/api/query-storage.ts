@@ -1,4 +1,5 @@
 import type {
+  ActiveAstNodes,
   AstNodeLocation,
   AstNodeStatsList,
   AstNodeStatsOptions,
@@ -33,7 +34,7 @@ export interface QueryStorage {
   getEventsForCorrelation(correlationId: string, options?: PageOptions): Promise<EventPage>;
   getEventsForTrace(traceId: string, options?: PageOptions): Promise<EventPage>;
   listTraces(from: bigint, to: bigint, options?: TraceListOptions): Promise<TracePage>;
-  getActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions): Promise<string[]>;
+  findActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions & { limit?: number }): Promise<ActiveAstNodes>;
   getAstNodeLocations(astNodeId: string, options?: QueryOptions): Promise<AstNodeLocation[]>;
   getAstNodeStats(from: bigint, to: bigint, options?: AstNodeStatsOptions): Promise<AstNodeStatsList>;
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;

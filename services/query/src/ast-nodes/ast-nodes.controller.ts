@@ -34,15 +34,14 @@ export class AstNodesController {
   @ApiOperation({
     summary: 'AST nodes active in [from, to]',
     description:
-      'The distinct ast_node_ids that have an event in the window or belong to a call whose interval overlaps it (entered at or before `to`, not exited before `from`), ascending.',
+      'The distinct ast_node_ids that have an event in the window or belong to a call whose interval overlaps it (entered at or before `to`, not exited before `from`), ascending; at most MAX_RESULT_ROWS, `truncated` when there were more.',
   })
   @ApiJsonOk(activeAstNodesSchema, 'The active AST node ids.')
   @ApiErrorResponses()
   async active(@ValidQuery(activeAstNodesQuery) query: ActiveAstNodesQuery, @RequestSignal() signal: AbortSignal) {
-    const ids = await this.queries.run('getActiveAstNodes', signal, (storage, querySignal) =>
-      storage.getActiveAstNodes(query.from, query.to, { signal: querySignal }),
+    return this.queries.run('findActiveAstNodes', signal, (storage, querySignal) =>
+      storage.findActiveAstNodes(query.from, query.to, { signal: querySignal }),
     );
-    return { ast_node_ids: ids };
   }
 
   @Get('stats')

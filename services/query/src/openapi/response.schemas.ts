@@ -1,4 +1,5 @@
 import type {
+  ActiveAstNodesAnswer,
   AstNodeAnswer,
   AstNodeStatsListAnswer,
   JsonValue,
@@ -48,8 +49,13 @@ export const eventPageSchema = z
   .register(openApiSchemas, { id: 'EventPage' });
 
 export const activeAstNodesSchema = z
-  .object({ ast_node_ids: z.array(z.string()).meta({ description: 'Distinct, ascending.' }) })
-  .register(openApiSchemas, { id: 'ActiveAstNodes' });
+  .object({
+    ast_node_ids: z.array(z.string()).meta({ description: 'Distinct, ascending; at most MAX_RESULT_ROWS.' }),
+    truncated: z
+      .boolean()
+      .meta({ description: 'More nodes were active than MAX_RESULT_ROWS: the list is the first ones.' }),
+  })
+  .register(openApiSchemas, { id: 'ActiveAstNodes' }) satisfies z.ZodType<ActiveAstNodesAnswer>;
 
 export const astNodeSchema = z
   .object({
