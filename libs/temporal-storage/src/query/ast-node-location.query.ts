@@ -32,9 +32,9 @@ export async function readAstNodeLocations(
 FROM ${ctx.db}.ast_nodes
 WHERE ast_node_id = {ast_node_id:String}
 ORDER BY service, seen_at DESC, file DESC, line DESC
-LIMIT 1 BY service
-LIMIT {rows:UInt32}`,
-    params: { ast_node_id: astNodeId, rows: ctx.maxResultRows },
+LIMIT 1 BY service`,
+    // One row per service: no cap needed, and none that could cut the answer silently.
+    params: { ast_node_id: astNodeId },
     signal,
     what: 'getAstNodeLocations',
   });
