@@ -20,6 +20,7 @@ import { readStats } from './query/stats.query';
 import { readTracePage } from './query/traces.query';
 import { quoteDatabase } from './schema/migration';
 import { MigrationRunner } from './schema/migration-runner';
+import type { SchemaLayout } from './schema/cluster-layout';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
@@ -81,6 +82,11 @@ export class TemporalStorage {
     if (!Number.isSafeInteger(settings.retentionDays) || settings.retentionDays < 0) {
       throw new InvalidArgumentError('open: retentionDays must be a whole number of days, 0 to keep forever');
     }
+    const cluster = settings.cluster;
+    if (cluster !== undefined && quoteDatabase(cluster) === undefined) {
+      throw new InvalidArgumentError(`open: cluster "${cluster}" is not an identifier ([A-Za-z_][A-Za-z0-9_]{0,63})`);
+    }
+    const layout: SchemaLayout = cluster === undefined ? { kind: 'single' } : { kind: 'cluster', cluster };
     if (!(settings.queryTimeoutMs > 0)) throw new InvalidArgumentError('open: queryTimeoutMs must be positive');
     if (!Number.isSafeInteger(settings.maxResultRows) || settings.maxResultRows < 1) {
       throw new InvalidArgumentError('open: maxResultRows must be a positive integer');
@@ -90,8 +96,8 @@ export class TemporalStorage {
       // The client's own timeout only guards against a dead socket: ClickHouse enforces queryTimeoutMs.
       const handles = await createClients(options.clickhouse, Math.max(30_000, settings.queryTimeoutMs + 5_000));
       gateway = new ClientGateway(handles, options.clickhouse.kind === 'embedded', settings.queryTimeoutMs);
-      await new MigrationRunner(gateway, db).run(MIGRATIONS);
-      await applyRetention(gateway, settings.database, db, settings.retentionDays);
+      await new MigrationRunner(gateway, db, layout).run(MIGRATIONS);
+      await applyRetention(gateway, settings.database, db, settings.retentionDays, layout);
       return new TemporalStorage(settings.database, gateway, { gateway, db, maxResultRows: settings.maxResultRows });
     } catch (error) {
       await gateway?.close();

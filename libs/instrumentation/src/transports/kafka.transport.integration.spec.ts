@@ -7,7 +7,7 @@ import { assertAllValid } from '../__fixtures__/collecting-transport';
 import { InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { KafkaTransport, type KafkaTransportOptions } from './kafka.transport';
 
-// Short sessions on the mock cluster (INFRA.md).
+// Short sessions on the mock cluster (docs/development.md).
 const GROUP_TIMINGS = { sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 250 };
 // Fail fast while a broker is down; the runtime does the retrying.
 const CLIENT = {

@@ -4,7 +4,7 @@ import { Kafka, logLevel, Partitioners, type KafkaConfig, type Producer } from '
 import { describeError, TransportError, type SendResult, type Transport } from './transport';
 
 /**
- * Default topic of the distributed mode (ARCHITECTURE.md).
+ * Default topic of the distributed mode (docs/architecture.md).
  *
  * @example
  * new KafkaTransport({ brokers, topic: DEFAULT_TOPIC });

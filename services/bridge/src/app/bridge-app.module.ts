@@ -25,7 +25,12 @@ export function storageOptions(config: BridgeConfig): TemporalStorageOptions {
           password: config.CLICKHOUSE_PASSWORD,
         }
       : { kind: 'embedded', dataDir: config.CLICKHOUSE_DATA_DIR ?? '' };
-  return { clickhouse, database: config.CLICKHOUSE_DATABASE, retentionDays: config.RETENTION_DAYS };
+  return {
+    clickhouse,
+    database: config.CLICKHOUSE_DATABASE,
+    cluster: config.CLICKHOUSE_CLUSTER,
+    retentionDays: config.RETENTION_DAYS,
+  };
 }
 
 export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics): TemporalBridgeOptions {

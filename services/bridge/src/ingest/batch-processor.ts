@@ -8,7 +8,7 @@ import type { OffsetCommitter } from './offset-committer';
 
 /**
  * One Kafka batch (one partition) through the bridge, with the delivery
- * guarantee of ARCHITECTURE.md: the offset is committed only after every
+ * guarantee of docs/architecture.md: the offset is committed only after every
  * valid event of the batch is durably in ClickHouse and every invalid one is
  * acknowledged by the dead-letter topic. Nothing is committed otherwise, so a
  * crash anywhere replays the batch; replays duplicate nothing because events
