@@ -21,7 +21,7 @@ export class TracesController {
   @ApiOperation({
     summary: 'Traces rooted in [from, to]',
     description:
-      'Traces whose root call (a call without parent) entered in the window: the root call, the services taking part, start, the root call\'s duration (null while open), distinct events and failed calls (an `error` event or a function_exit with data.error). Sorted by start or by duration, one page at a time.',
+      "Traces whose root call (a call without parent) entered in the window: the root call, the services taking part, start, the root call's duration (null while open), distinct events and failed calls (an `error` event or a function_exit with data.error). Sorted by start or by duration, one page at a time.",
   })
   @ApiJsonOk(tracePageSchema, 'One page of traces; follow next_cursor until it is null.')
   @ApiErrorResponses()

@@ -107,9 +107,10 @@ describe('GET /v1/traces', () => {
     expect((first['traces'] as unknown[]).length).toBe(2);
     const cursor = encodeURIComponent(first['next_cursor'] as string);
     const second = await ok(`/v1/traces?from=${ns(0)}&to=${ns(9000)}&limit=2&sort=duration&cursor=${cursor}`);
-    expect([(second['traces'] as Array<{ trace_id: string }>).map((t) => t.trace_id), second['next_cursor']]).toEqual(
-      [['trace-1'], null],
-    );
+    expect([(second['traces'] as Array<{ trace_id: string }>).map((t) => t.trace_id), second['next_cursor']]).toEqual([
+      ['trace-1'],
+      null,
+    ]);
   });
 
   it.each([
