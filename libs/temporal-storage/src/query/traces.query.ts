@@ -62,6 +62,11 @@ export async function readTracePage(ctx: QueryContext, request: TraceListRequest
     );
   }
   const byDuration = request.sort === 'duration';
+  // Only sorting or filtering by duration needs every root's late exit before
+  // the page is cut; otherwise the page's few unpaired roots are looked up
+  // after it (ClickHouse inlines a CTE at each use: the IN list would group
+  // the window's roots a second time).
+  const lateInSql = byDuration || request.minDurationNs !== undefined;
   // Open traces sort after every finished one when longest come first.
   const orderKey = byDuration ? '(-ifNull(duration, -1), start, trace)' : '(start, trace)';
   if (request.cursor !== undefined) {
@@ -93,18 +98,12 @@ traces AS
     SELECT trace, min(entry_ts) AS start, argMin(call, entry_ts) AS root, argMin(paired_exit, entry_ts) AS exit
     FROM roots
     GROUP BY trace
-),
-late AS
-(
-    SELECT correlation_id, min(timestamp) AS late_exit
-    FROM ${ctx.db}.call_exits
-    WHERE correlation_id IN (SELECT root.1 FROM traces WHERE exit = ${OPEN})
-    GROUP BY correlation_id
 )
+${lateInSql ? LATE_CTE(ctx) : ''}
 SELECT trace, start, root.1 AS root_id, root.2 AS entry_id, root.3 AS node, root.4 AS svc, root.5 AS fn, root.6 AS mod,
-    if(exit != ${OPEN}, exit, if(late.late_exit = 0, NULL, late.late_exit)) - start AS duration
+    ${lateInSql ? `if(exit != ${OPEN}, exit, if(late.late_exit = 0, NULL, late.late_exit))` : `if(exit != ${OPEN}, exit, NULL)`} - start AS duration
 FROM traces
-LEFT JOIN late ON late.correlation_id = root.1
+${lateInSql ? 'LEFT JOIN late ON late.correlation_id = root.1' : ''}
 ${filters.length === 0 ? '' : `WHERE ${filters.join(' AND ')}`}
 ORDER BY ${orderKey}
 LIMIT {page_rows:UInt32}
@@ -114,6 +113,7 @@ SETTINGS join_use_nulls = 0`,
     what: 'listTraces',
   });
   const page = rows.slice(0, request.limit);
+  if (!lateInSql) await fillLateExits(ctx, page, request.signal);
   const traces = await withCounts(ctx, page, request.signal);
   const last = page.at(-1);
   let next: string | null = null;
@@ -122,6 +122,36 @@ SETTINGS join_use_nulls = 0`,
     next = encodeKeyCursor(request.fingerprint, key);
   }
   return { traces, next_cursor: next };
+}
+
+/** The exits of roots that `calls` could not pair (no duration_ns), for the window's roots. */
+const LATE_CTE = (ctx: QueryContext): string => `,
+late AS
+(
+    SELECT correlation_id, min(timestamp) AS late_exit
+    FROM ${ctx.db}.call_exits
+    WHERE correlation_id IN (SELECT root.1 FROM traces WHERE exit = ${OPEN})
+    GROUP BY correlation_id
+)`;
+
+/** The same for a page: its roots without a duration, by correlation_id (call_exits' key). */
+async function fillLateExits(ctx: QueryContext, page: TraceRow[], signal: AbortSignal | undefined): Promise<void> {
+  const open = page.filter((row) => row.duration === null);
+  if (open.length === 0) return;
+  const exits = await ctx.gateway.select<{ correlation_id: string; late_exit: string }>({
+    sql: `SELECT correlation_id, min(timestamp) AS late_exit
+FROM ${ctx.db}.call_exits
+WHERE correlation_id IN {ids:Array(String)}
+GROUP BY correlation_id`,
+    params: { ids: open.map((row) => row.root_id) },
+    signal,
+    what: 'listTraces: late exits',
+  });
+  const late = new Map(exits.map((row) => [row.correlation_id, BigInt(row.late_exit)]));
+  for (const row of open) {
+    const exit = late.get(row.root_id);
+    if (exit !== undefined) row.duration = (exit - BigInt(row.start)).toString();
+  }
 }
 
 /** Events, services and failed calls of the page's traces: one statement, by trace_id. */
