@@ -6,6 +6,7 @@ export {
   MigrationError,
   QueryAbortedError,
   QueryTimeoutError,
+  StorageDataError,
   StorageError,
   StorageUnavailableError,
 } from './errors';
@@ -29,6 +30,7 @@ export type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  StoredCall,
   TemporalStorageOptions,
   TraceListOptions,
   TracePage,

@@ -90,6 +90,16 @@ export interface StateEntry {
   timestamp: bigint;
 }
 
+/** A call's stored entry, as the bridge's correlation needs it back (findCalls). */
+export interface StoredCall {
+  correlation_id: string;
+  entry_event_id: string;
+  entry_timestamp: bigint;
+  trace_id?: string;
+  parent_id?: string;
+  ast_node_id?: string;
+}
+
 export interface StateSnapshot {
   at: bigint;
   /**

@@ -10,6 +10,7 @@ import { readAstNodeLocations } from './query/ast-node-location.query';
 import { readAstNodeStats } from './query/ast-node-stats.query';
 import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
+import { readStoredCalls } from './query/call-lookup.query';
 import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
 import { queryFingerprint } from './query/cursor';
 import { readEvent, readEventPage } from './query/event-pages.query';
@@ -28,6 +29,7 @@ import type {
   AstNodeLocation,
   AstNodeStatsList,
   AstNodeStatsOptions,
+  StoredCall,
   BridgeReport,
   EventPage,
   ExecutionPath,
@@ -115,6 +117,20 @@ export class TemporalStorage {
     if (events.length === 0) return;
     const body = encodeEventRows(events);
     await this.gateway.insertTabSeparated(`${this.ctx.db}.events`, EVENT_INSERT_COLUMNS, body, 'insertEvents');
+  }
+
+  /**
+   * The stored entries of these calls, by correlation_id (the ones never
+   * entered are absent): for a correlation cache that lost its state. One
+   * query however many ids; at most `maxResultRows` ids per call.
+   */
+  async findCalls(correlationIds: readonly string[], opts: QueryOptions = {}): Promise<Map<string, StoredCall>> {
+    if (!Array.isArray(correlationIds)) throw new InvalidArgumentError('findCalls: correlationIds must be an array');
+    if (correlationIds.length > this.ctx.maxResultRows)
+      throw new InvalidArgumentError(
+        `findCalls: at most ${this.ctx.maxResultRows} ids at once, got ${correlationIds.length}`,
+      );
+    return readStoredCalls(this.ctx, correlationIds, opts.signal);
   }
 
   /** The event with this id, or undefined. */
