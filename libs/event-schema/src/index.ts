@@ -19,3 +19,22 @@ export { deserializeEvent, serializeEvent } from './serialize-event';
 export { formatTimestamp, parseTimestamp, systemClock } from './timestamp';
 export type { Clock } from './timestamp';
 export { uuidv7 } from './uuidv7';
+export type {
+  ActiveAstNodesAnswer,
+  ActiveCallAnswer,
+  AstNodeAnswer,
+  AstNodeLocationAnswer,
+  AstNodeStatsAnswer,
+  AstNodeStatsListAnswer,
+  ErrorAnswer,
+  EventPageAnswer,
+  ExecutionPathAnswer,
+  FlushAnswer,
+  PathStepAnswer,
+  StateAnswer,
+  StateEntryAnswer,
+  StatsAnswer,
+  TracePageAnswer,
+  TraceRootAnswer,
+  TraceSummaryAnswer,
+} from './answers';

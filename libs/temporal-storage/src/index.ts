@@ -11,7 +11,13 @@ export {
   StorageUnavailableError,
 } from './errors';
 export type {
+  ActiveAstNodes,
   ActiveCall,
+  AstNodeLocation,
+  AstNodeStats,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
+  AstNodeStatsSort,
   BridgeReport,
   ClickHouseConnectionConfig,
   EventPage,
@@ -20,9 +26,14 @@ export type {
   PathStep,
   QueryOptions,
   RangeOptions,
+  StateEntry,
   StateOptions,
   StateSnapshot,
   StorageStats,
   StoredCall,
   TemporalStorageOptions,
+  TraceListOptions,
+  TracePage,
+  TraceRoot,
+  TraceSummary,
 } from './storage.types';

@@ -15,11 +15,13 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CorrelationsController } from '../correlations/correlations.controller';
 import { ApiExceptionFilter } from '../errors/api-exception.filter';
 import { EventsController } from '../events/events.controller';
+import { ExportController } from '../export/export.controller';
 import { HttpMetricsRecorder } from '../metrics/http-metrics.recorder';
 import { StateController } from '../state/state.controller';
 import { StoredBridgeReports } from '../stats/bridge-stats.source';
 import { StatsController } from '../stats/stats.controller';
 import { StorageQueries } from '../storage/storage-queries';
+import { TracesController } from '../traces/traces.controller';
 import type { QueryApiOptions } from './query-api.options';
 import { QUERY_API_OPTIONS, TEMPORAL_STORAGE } from './query-api.tokens';
 import type { QueryStorage } from './query-storage';
@@ -61,7 +63,15 @@ export class QueryApiModule implements OnModuleInit {
     return {
       module: QueryApiModule,
       imports,
-      controllers: [EventsController, AstNodesController, CorrelationsController, StateController, StatsController],
+      controllers: [
+        ExportController,
+        EventsController,
+        AstNodesController,
+        CorrelationsController,
+        StateController,
+        StatsController,
+        TracesController,
+      ],
       providers: [
         ...providers,
         { provide: QUERY_API_OPTIONS, useValue: api },

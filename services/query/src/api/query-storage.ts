@@ -1,4 +1,8 @@
 import type {
+  ActiveAstNodes,
+  AstNodeLocation,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
   EventPage,
   ExecutionPath,
   PageOptions,
@@ -7,6 +11,8 @@ import type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  TraceListOptions,
+  TracePage,
 } from '@temporal-bridge/temporal-storage';
 
 /** A bridge replica's latest self-reported stats, as stored by the bridge. */
@@ -26,7 +32,11 @@ export interface QueryStorage {
   getEventsInRange(from: bigint, to: bigint, options?: RangeOptions): Promise<EventPage>;
   getEventsForAstNode(astNodeId: string, options?: PageOptions): Promise<EventPage>;
   getEventsForCorrelation(correlationId: string, options?: PageOptions): Promise<EventPage>;
-  getActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions): Promise<string[]>;
+  getEventsForTrace(traceId: string, options?: PageOptions): Promise<EventPage>;
+  listTraces(from: bigint, to: bigint, options?: TraceListOptions): Promise<TracePage>;
+  findActiveAstNodes(from: bigint, to: bigint, options?: QueryOptions & { limit?: number }): Promise<ActiveAstNodes>;
+  getAstNodeLocations(astNodeId: string, options?: QueryOptions): Promise<AstNodeLocation[]>;
+  getAstNodeStats(from: bigint, to: bigint, options?: AstNodeStatsOptions): Promise<AstNodeStatsList>;
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;
   traceExecutionPath(eventId: string, options?: QueryOptions): Promise<ExecutionPath | undefined>;
   getStats(): Promise<StorageStats>;
