@@ -6,7 +6,7 @@ import { BASE_NS, event, storageSuite } from '../__fixtures__/storage-fixture';
 const PLACE = 'src/orders/service.ts:OrderService.place:method';
 const ANON = 'src/orders/service.ts:<module>/arrow#1';
 
-/** A manifest event as the runtime publishes it (AUTO-CONTRACT.md). */
+/** A manifest event as the runtime publishes it (docs/auto-instrumentation.md). */
 function manifest(id: string, at: number, service: string | undefined, file: string, nodes: object[]) {
   return event(id, at, 'tb.ast_nodes', 'runtime-1', {
     ...(service === undefined ? {} : { service }),

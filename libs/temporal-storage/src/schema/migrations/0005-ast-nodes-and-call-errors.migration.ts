@@ -4,7 +4,7 @@ import type { Migration } from '../migration';
  * Where each AST node is in the source, and which calls failed.
  *
  * ast_nodes: the instrumentation runtime publishes its manifest as
- * `tb.ast_nodes` events (data.file, data.nodes[]: AUTO-CONTRACT.md); the view
+ * `tb.ast_nodes` events (data.file, data.nodes[]: docs/auto-instrumentation.md); the view
  * explodes them into one row per (service, node). A service republishes its
  * manifest at every start, so ReplacingMergeTree(seen_at) keeps the latest at
  * merge time, and reads take the newest row per service themselves (LIMIT 1 BY),
