@@ -20,6 +20,8 @@ import { StateController } from '../state/state.controller';
 import { StoredBridgeReports } from '../stats/bridge-stats.source';
 import { StatsController } from '../stats/stats.controller';
 import { StorageQueries } from '../storage/storage-queries';
+import { CallsController } from '../timeline/calls.controller';
+import { HistogramController } from '../timeline/histogram.controller';
 import type { QueryApiOptions } from './query-api.options';
 import { QUERY_API_OPTIONS, TEMPORAL_STORAGE } from './query-api.tokens';
 import type { QueryStorage } from './query-storage';
@@ -61,7 +63,15 @@ export class QueryApiModule implements OnModuleInit {
     return {
       module: QueryApiModule,
       imports,
-      controllers: [EventsController, AstNodesController, CorrelationsController, StateController, StatsController],
+      controllers: [
+        HistogramController,
+        CallsController,
+        EventsController,
+        AstNodesController,
+        CorrelationsController,
+        StateController,
+        StatsController,
+      ],
       providers: [
         ...providers,
         { provide: QUERY_API_OPTIONS, useValue: api },
