@@ -66,6 +66,21 @@ export async function getJson<T>(path: string, query: Query = {}, signal?: Abort
 
 const seg = encodeURIComponent;
 
+let documented: Promise<ReadonlySet<string>> | undefined;
+
+/**
+ * Whether this server has a GET route (an OpenAPI path like
+ * `/v1/ast-nodes/{id}`), read once from /openapi.json: the UI asks only
+ * routes that exist, so an older server is not probed into 404s.
+ */
+export async function hasRoute(path: string): Promise<boolean> {
+  documented ??= getJson<{ paths?: Record<string, unknown> }>('/openapi.json').then(
+    (doc) => new Set(Object.keys(doc.paths ?? {})),
+    () => new Set<string>(),
+  );
+  return (await documented).has(path);
+}
+
 /** The routes the UI uses, typed. */
 export const api = {
   stats: (signal?: AbortSignal) => getJson<Stats>('/v1/stats', {}, signal),
@@ -84,5 +99,9 @@ export const api = {
     getJson<EventPage>(`/v1/correlations/${seg(id)}/events`, { limit }, signal),
   nodeEvents: (id: string, limit = 200, signal?: AbortSignal) =>
     getJson<EventPage>(`/v1/ast-nodes/${seg(id)}/events`, { limit }, signal),
-  nodeLocation: (id: string, signal?: AbortSignal) => getJson<AstNodeLocation>(`/v1/ast-nodes/${seg(id)}`, {}, signal),
+  /** Where an AST node is in the source; undefined when the server has no such route (no manifest support yet). */
+  nodeLocation: async (id: string, signal?: AbortSignal) =>
+    (await hasRoute('/v1/ast-nodes/{id}'))
+      ? getJson<AstNodeLocation>(`/v1/ast-nodes/${seg(id)}`, {}, signal)
+      : undefined,
 };

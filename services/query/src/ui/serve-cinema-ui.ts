@@ -25,17 +25,18 @@ export function cinemaUiDir(): string | undefined {
 }
 
 /**
- * Serves the Cinema UI at `/` (call before `listen`). Only the built files
- * get routes (no wildcard), so any other path still reaches the API's JSON
- * 404. Hashed assets are cached for a year; index.html never, so a new
- * build is picked up at once. Without a build, `/` answers a JSON 404 that
+ * Serves the Cinema UI at `/` (call before `listen`): index.html at `/`
+ * (never cached, so a new build is picked up at once) and the hashed assets
+ * under /assets/ (cached for a year). Any other path still reaches the
+ * API's JSON 404. Without a build, `/` answers a JSON 404 that
  * says how to build it.
  */
 export async function serveCinemaUi(
   app: NestFastifyApplication,
-  dir: string | undefined = cinemaUiDir(),
+  /** The build to serve; default the workspace's (cinemaUiDir); null: none. */
+  dir: string | null | undefined = cinemaUiDir(),
 ): Promise<void> {
-  if (dir === undefined) {
+  if (dir === undefined || dir === null) {
     const body: ApiErrorBody = {
       error: 'not_found',
       message:
@@ -49,20 +50,30 @@ export async function serveCinemaUi(
       });
     return;
   }
+  // Hashed assets under a wildcard, so a rebuild while the server runs serves the new ones.
+  await app.register(fastifyStatic, {
+    root: join(dir, 'assets'),
+    prefix: '/assets/',
+    // Swagger's /docs registers @fastify/static too: one sendFile decorator is enough.
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders: (reply) => {
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
+      reply.header('x-content-type-options', 'nosniff');
+    },
+  });
+  // The page itself: routes for the files at the top only, `/` included.
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/',
     wildcard: false,
+    globIgnore: ['assets/**'],
     index: ['index.html'],
-    // Swagger's /docs registers @fastify/static too: one sendFile decorator is enough.
     decorateReply: false,
     cacheControl: false,
-    setHeaders: (response, path) => {
-      response.header(
-        'cache-control',
-        path.includes(`${join('assets', '')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
-      response.header('x-content-type-options', 'nosniff');
+    setHeaders: (reply) => {
+      reply.header('cache-control', 'no-cache');
+      reply.header('x-content-type-options', 'nosniff');
     },
   });
 }
