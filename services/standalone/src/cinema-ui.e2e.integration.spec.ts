@@ -48,12 +48,6 @@ beforeAll(async () => {
     intervalMs: 100,
     description: `standalone ready\n${server.output()}`,
   });
-  const ingest = await fetch(`${base}/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(cinemaDataset),
-  });
-  expect(ingest.status, await ingest.clone().text()).toBe(202);
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -130,6 +124,44 @@ async function stateValues(): Promise<Record<string, string>> {
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
+
+describe('an empty store', () => {
+  it('says there is no data yet and how to send some', async () => {
+    await open('');
+    await poll(() => page.getByTestId('status').textContent()).toContain('No events yet');
+    expect(await page.getByTestId('status').textContent()).toContain('npm run demo');
+    await shot('empty');
+  });
+});
+
+describe('the dataset', () => {
+  beforeAll(async () => {
+    const ingest = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(cinemaDataset),
+    });
+    expect(ingest.status, await ingest.clone().text()).toBe(202);
+  });
+
+  it('a bare link opens the latest data', async () => {
+    await open('');
+    await poll(() => page.getByTestId('chart-summary').textContent()).toMatch(/^4 calls in 2 lanes/);
+  });
+
+  it('renders in dark mode when the OS asks for it', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await open('?event=ev-declined');
+      await poll(() => page.getByTestId('detail-type').textContent()).toBe('error');
+      const background = String(await page.evaluate('getComputedStyle(document.body).backgroundColor'));
+      expect(background).toBe('rgb(15, 20, 25)');
+      await shot('event-dark');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+  });
+});
 
 describe('deep links', () => {
   it('/?trace=T shows that trace calls, the open one and the failed one marked', async () => {
