@@ -11,7 +11,7 @@ import { layoutCalls, type Layout } from './timeline/layout';
 import type { EventTick, StripBucket } from './timeline/renderer';
 import { Timeline } from './timeline/timeline';
 import { readUrlState, writeUrlState, type UrlState } from './url-state';
-import { useDebounced } from './use-debounced';
+import { useThrottled } from './use-throttled';
 
 type Status =
   | { kind: 'loading'; message: string }
@@ -130,7 +130,7 @@ export function App() {
   }, [navigate]);
 
   // ----- the calls and the density strip of the view -----
-  const settledView = useDebounced(view, 200);
+  const settledView = useThrottled(view, 200);
   useEffect(() => {
     if (settledView === undefined || status.kind === 'not-found' || status.kind === 'error') return;
     const { origin, start, end } = settledView;
@@ -213,7 +213,7 @@ export function App() {
   }, [settledView, filters, reload, status.kind]);
 
   // ----- the state at the cursor -----
-  const settledCursor = useDebounced(cursor, 120);
+  const settledCursor = useThrottled(cursor, 120);
   useEffect(() => {
     if (settledCursor === undefined) {
       setSnapshot(undefined);
@@ -238,7 +238,7 @@ export function App() {
   }, [settledCursor, filters.trace]);
 
   // ----- the selected event -----
-  const settledSelection = useDebounced(selected, 80);
+  const settledSelection = useThrottled(selected, 80);
   useEffect(() => {
     if (settledSelection === undefined) {
       setDetail(undefined);
@@ -273,7 +273,8 @@ export function App() {
   }, [settledSelection]);
 
   // ----- the URL follows what is on screen -----
-  const settledUrl = useDebounced({ view, filters, cursor, selected, live }, 300);
+  const onScreen = useMemo(() => ({ view, filters, cursor, selected, live }), [view, filters, cursor, selected, live]);
+  const settledUrl = useThrottled(onScreen, 300);
   useEffect(() => {
     const v = settledUrl.view;
     if (v === undefined || status.kind !== 'ready') return;
