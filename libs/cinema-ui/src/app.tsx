@@ -31,6 +31,8 @@ interface Chart {
   from: bigint;
   to: bigint;
   truncated: boolean;
+  /** Every call of the trace is loaded (not only the window's): panning needs no new request. */
+  complete?: boolean;
 }
 
 interface ResultsState {
@@ -106,6 +108,7 @@ export function App() {
           from: resolved.from,
           to: resolved.to,
           truncated: resolved.calls.truncated,
+          complete: !resolved.calls.truncated,
         });
       } else {
         setChart(undefined);
@@ -140,8 +143,7 @@ export function App() {
     const span = to - from;
     const stale =
       chart === undefined ||
-      from < chart.from ||
-      to > chart.to ||
+      (chart.complete !== true && (from < chart.from || to > chart.to)) ||
       (chart.truncated && span * 3n < chart.to - chart.from) ||
       reload > 0;
     if (stale && status.kind !== 'empty') {
@@ -482,6 +484,8 @@ export function App() {
   };
 
   // ----- render -----
+  // Same element object while the chart is the same: Preact skips it when the view pans.
+  const callList = useMemo(() => <CallList layout={chart?.layout} />, [chart]);
   const spanText = view === undefined ? '' : formatDuration(view.end - view.start);
   const callsInChart = chart?.layout.calls.length ?? 0;
   return (
@@ -631,7 +635,7 @@ export function App() {
           />
         </div>
       </main>
-      <CallList layout={chart?.layout} />
+      {callList}
     </div>
   );
 }
