@@ -259,6 +259,32 @@ describe('interaction', () => {
   });
 });
 
+describe('live mode', () => {
+  it('follows events that arrive after the page opened', async () => {
+    await open('?live=1');
+    await poll(() => page.getByTestId('chart-summary').textContent()).toMatch(/^4 calls in 2 lanes/);
+    expect(await page.getByTestId('live').getAttribute('aria-pressed')).toBe('true');
+    const late = [
+      {
+        event_id: 'ev-late',
+        event_type: 'function_entry',
+        correlation_id: 'c-late',
+        trace_id: 'late-T',
+        service: 'shop',
+        timestamp: at(60_000_000),
+        data: { function: 'late' },
+      },
+    ];
+    const ingest = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(late),
+    });
+    expect(ingest.status).toBe(202);
+    await poll(() => callList()).toContain('trace late-T: late (open)');
+  });
+});
+
 describe('not found', () => {
   it('an unknown event id in a link says so', async () => {
     await open('?event=no-such-event');
