@@ -28,6 +28,27 @@ export interface ResolvedView {
   empty?: boolean;
 }
 
+/** What this server allows, learnt from its 400 answers (MAX_RESULT_ROWS, MAX_RANGE_SECONDS may be set lower). */
+const serverLimits = { pageRows: CALL_PAGE, rangeNs: MAX_WINDOW_NS };
+
+/**
+ * Runs `ask`; when the server refuses a page size or a range wider than it
+ * allows, remembers its limit (the 400 message names it) and asks once more.
+ */
+async function withinLimits<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 400) throw error;
+    const rows = /^limit: must be an integer from 1 to (\d+)/.exec(error.message);
+    const range = /at most (\d+) s is allowed/.exec(error.message);
+    if (rows !== null) serverLimits.pageRows = Number(rows[1]);
+    else if (range !== null) serverLimits.rangeNs = BigInt(range[1]!) * NS_PER_S;
+    else throw error;
+    return ask();
+  }
+}
+
 /** Calls overlapping [from, to], following cursors up to MAX_CALLS. */
 export async function loadCalls(
   query: { from: bigint; to: bigint; trace_id?: string; service?: string },
@@ -36,7 +57,11 @@ export async function loadCalls(
   const calls: ApiCall[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await api.calls({ ...query, limit: CALL_PAGE, cursor }, signal);
+    const page = await withinLimits(() => {
+      // A window wider than the server allows keeps its end (the latest data) and loses its start.
+      const from = query.to - query.from > serverLimits.rangeNs ? query.to - serverLimits.rangeNs : query.from;
+      return api.calls({ ...query, from, limit: serverLimits.pageRows, cursor }, signal);
+    });
     calls.push(...page.calls);
     if (page.next_cursor === null) return { calls, truncated: false };
     if (calls.length >= MAX_CALLS) return { calls, truncated: true };
