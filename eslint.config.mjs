@@ -1,6 +1,6 @@
 // Flat ESLint config: type-checked TypeScript rules for all sources, and Nx
 // module boundaries so dependencies point one way (services -> libs) and the
-// SDK stays light. See ../shared/STYLE.md.
+// SDK stays light. See docs/style.md.
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';

@@ -23,7 +23,7 @@ import { consumeOnly } from './raw-consume';
 import { steadyLatency } from './steady-latency';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
-// The mock cluster keeps at most 5 MB per partition (INFRA.md): spread 1M
+// The mock cluster keeps at most 5 MB per partition (docs/development.md): spread 1M
 // events of ~450 B wide enough that none is deleted before it is read.
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 256);
 const STEADY_RATE = Number(process.env['BENCH_STEADY_RATE'] ?? 10_000);

@@ -74,7 +74,7 @@ const timestamp = z
   });
 
 /**
- * The wire event, schema version 1 (see ARCHITECTURE.md). Unknown fields are
+ * The wire event, schema version 1 (see docs/architecture.md). Unknown fields are
  * ignored so that newer producers can add optional fields; fields the bridge
  * derives (duration_ns, linked_event_id, timestamp_inferred) are never read
  * from producers.

@@ -2,7 +2,14 @@ export { TemporalBridge } from './temporal-bridge';
 export type { TemporalBridgeOptions } from './temporal-bridge.options';
 export { TemporalBridgeModule } from './nest/temporal-bridge.module';
 export type { TemporalBridgeModuleAsyncOptions } from './nest/temporal-bridge.module';
-export type { IngestObserver, IngestOptions, SubmitOptions, SubmitResult } from './buffer/ingest-pipeline';
+export type {
+  IngestObserver,
+  IngestOptions,
+  SubmitOptions,
+  SubmitReject,
+  SubmitResult,
+} from './buffer/ingest-pipeline';
+export type { StorageReject } from './buffer/batch-flusher';
 export type { CacheOp, CacheResult, CallRecord, CorrelationCache } from './correlation/correlation-cache';
 export { DEFAULT_CORRELATION_TTL_SECONDS } from './correlation/correlation-cache';
 export { MemoryCorrelationCache } from './correlation/memory-correlation.cache';
@@ -10,6 +17,7 @@ export type { MemoryCorrelationCacheOptions } from './correlation/memory-correla
 export { REDIS_CLIENT_DEFAULTS, RedisCorrelationCache } from './correlation/redis-correlation.cache';
 export type { RedisCorrelationCacheOptions } from './correlation/redis-correlation.cache';
 export { Correlator } from './correlation/correlator';
+export type { CallLookup, RecoveryReport } from './correlation/correlator';
 export {
   BridgeNameTakenError,
   BridgeStoppedError,

@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import { getRegisteredHandler } from '@temporal-bridge/event-schema';
 import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import {
   clickHouseClient,
@@ -11,6 +12,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { RedisCorrelationCache } from './correlation/redis-correlation.cache';
+import { BridgeStoppedError } from './errors';
 import { TemporalBridgeModule } from './nest/temporal-bridge.module';
 import { TemporalBridge } from './temporal-bridge';
 
@@ -130,6 +132,39 @@ describe('correlation across batches and replicas', () => {
 });
 
 describe('storage outage', () => {
+  it('hands in-process batches back only once stored, and fails them (counted, reported) when it stops unstored', async () => {
+    const storage = await newStorage();
+    const reports: Array<{ events: number; reason: string }> = [];
+    const bridge = await start({
+      temporalStorage: storage,
+      flushIntervalMs: 20,
+      stopTimeoutMs: 300,
+      retry: { initialDelayMs: 20, maxDelayMs: 100 },
+      observer: { unstoredAtStop: (info) => void reports.push(info) },
+    });
+    bridge.registerAsHandler();
+    const handler = getRegisteredHandler()!;
+    const batch = (tag: string) =>
+      Array.from({ length: 5 }, (_, i) => ({ event_type: 'log', correlation_id: `${tag}_${i}`, timestamp: at(i) }));
+    // What the SDK's in-process transport calls: resolved means stored, as a Kafka ack would.
+    await handler.correlateEvents!(batch('stored'));
+    expect((await storage.getStats()).total_events).toBe(5);
+
+    let handed!: Promise<unknown>;
+    await withDatabaseDetached(storage.database, async () => {
+      handed = handler.correlateEvents!(batch('lost'));
+      handed.catch(() => undefined);
+      await pollUntil(() => bridge.localStats().flush_failures >= 1, { description: 'flush failing' });
+      await bridge.stop();
+    });
+    // The SDK learns it (its batch fails, so it keeps or counts it), and the bridge says so.
+    await expect(handed).rejects.toBeInstanceOf(BridgeStoppedError);
+    expect(bridge.localStats().events_unstored_at_stop).toBe(5);
+    expect(reports).toEqual([
+      { events: 5, reason: expect.stringMatching(/300 ms/) as unknown, lastError: expect.any(String) as unknown },
+    ]);
+  });
+
   it('loses nothing and duplicates nothing once storage returns', async () => {
     const storage = await newStorage();
     const bridge = await start({

@@ -13,7 +13,13 @@ import {
   type StateSnapshot,
 } from '@temporal-bridge/temporal-storage';
 
-import { IngestPipeline, type IngestOptions, type SubmitOptions, type SubmitResult } from './buffer/ingest-pipeline';
+import {
+  IngestPipeline,
+  type IngestObserver,
+  type IngestOptions,
+  type SubmitOptions,
+  type SubmitResult,
+} from './buffer/ingest-pipeline';
 import type { CorrelationCache } from './correlation/correlation-cache';
 import { Correlator } from './correlation/correlator';
 import { MemoryCorrelationCache } from './correlation/memory-correlation.cache';
@@ -61,6 +67,9 @@ export class TemporalBridge implements EventHandler {
   private readonly clock: Clock;
   private lastCorrelationsCached: number | null = null;
   private stopping: Promise<void> | undefined;
+  private unstoredAtStop = 0;
+  private readonly observer: IngestObserver | undefined;
+  private readonly correlator: Correlator;
 
   private constructor(
     readonly name: string,
@@ -71,8 +80,12 @@ export class TemporalBridge implements EventHandler {
     options: TemporalBridgeOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.observer = options.observer;
+    // A cache that lost its state (Redis flushed, standalone restarted) is completed from storage.
+    const lookup = storage.findCalls === undefined ? undefined : { findCalls: storage.findCalls.bind(storage) };
+    this.correlator = new Correlator(cache, lookup, (report) => options.observer?.correlationRecovery?.(report));
     this.pipeline = new IngestPipeline(
-      new Correlator(cache),
+      this.correlator,
       storage,
       { ...config, maxDataBytes: options.maxDataBytes },
       this.clock,
@@ -133,18 +146,32 @@ export class TemporalBridge implements EventHandler {
 
   /**
    * The batch form of correlateEvent, for the SDK's in-process transport:
-   * buffers the valid events in order and reports the invalid ones by index.
+   * buffers the valid events in order, reports the invalid ones (and those
+   * storage refuses) by index, and resolves once the valid ones are durably
+   * stored, as a Kafka ack or an HTTP 2xx would. If the bridge stops before
+   * that (storage down past stopTimeoutMs) it rejects with
+   * BridgeStoppedError, so the SDK keeps the batch or counts it as dropped:
+   * nothing it handed over is lost without it knowing.
    *
    * @example
    * const { rejected } = await bridge.correlateEvents(events);
    */
   async correlateEvents(events: readonly unknown[]): Promise<{ rejected: Array<{ index: number; reason: string }> }> {
-    const { rejected } = await this.submit(events);
+    const refused: Array<{ index: number; reason: string }> = [];
+    const { rejected, ticket } = await this.submit(events, {
+      onStorageReject: (rejects) => {
+        for (const { index, reason } of rejects) refused.push({ index, reason });
+      },
+    });
+    await this.waitUntilStored(ticket);
     return {
-      rejected: rejected.map(({ index, problems }) => ({
-        index,
-        reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
-      })),
+      rejected: [
+        ...rejected.map(({ index, problems }) => ({
+          index,
+          reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+        })),
+        ...refused,
+      ].sort((a, b) => a.index - b.index),
     };
   }
 
@@ -391,9 +418,21 @@ export class TemporalBridge implements EventHandler {
     if (getRegisteredHandler() === this) setRegisteredHandler(undefined);
     try {
       await withTimeout(this.pipeline.buffer.waitStored(this.flushAllNow()), this.config.stopTimeoutMs);
-    } catch {
-      // Storage stayed down: unstored events are lost to this process (a Kafka
-      // consumer has not committed them, so they will be consumed again).
+    } catch (error) {
+      // Storage stayed down: unstored events are lost to this process. A
+      // Kafka consumer has not committed them (they are consumed again); an
+      // HTTP or in-process caller waiting for them is failed by abort()
+      // below. Either way it is said, never silent.
+      const events = this.pipeline.buffer.size;
+      this.unstoredAtStop += events;
+      const reason = error instanceof Error ? error.message : String(error);
+      const lastError = this.pipeline.flusher.stats.lastError;
+      if (this.observer?.unstoredAtStop !== undefined) this.observer.unstoredAtStop({ events, reason, lastError });
+      else
+        process.emitWarning(
+          `temporal bridge "${this.name}" stopped with ${events} events not stored (${reason}; last storage error: ${lastError ?? 'none'})`,
+          { type: 'TemporalBridgeWarning', code: 'TB_UNSTORED_AT_STOP' },
+        );
     } finally {
       this.pipeline.buffer.abort(new BridgeStoppedError(this.name));
       await this.pipeline.flusher.halt();
@@ -420,6 +459,10 @@ export class TemporalBridge implements EventHandler {
       events_rejected: this.pipeline.eventsRejected,
       events_buffered: this.pipeline.buffer.size,
       events_stored: flush.eventsStored,
+      events_refused_by_storage: flush.eventsRefused,
+      events_unstored_at_stop: this.unstoredAtStop,
+      correlations_recovered: this.correlator.recovery.recovered,
+      correlations_unrecovered: this.correlator.recovery.unrecovered,
       buffer_flushes: flush.flushes,
       flush_failures: flush.failures,
       last_flush_latency_ms: flush.lastLatencyMs,

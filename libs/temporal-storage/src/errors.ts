@@ -1,6 +1,7 @@
 /**
  * Typed failures of TemporalStorage. Callers map them, not messages:
- * StorageUnavailableError -> 503 / backpressure, InvalidCursorError and
+ * StorageUnavailableError -> 503 / backpressure, StorageDataError -> isolate
+ * the rows and set them aside (dead letter, rejected by index), InvalidCursorError and
  * InvalidArgumentError -> 400, QueryTimeoutError -> 504.
  */
 export class StorageError extends Error {
@@ -12,6 +13,14 @@ export class StorageError extends Error {
 
 /** ClickHouse cannot be reached (connection refused, reset, DNS, closed storage...). Retry later. */
 export class StorageUnavailableError extends StorageError {}
+
+/**
+ * ClickHouse refused the data itself (a value its column type cannot hold, a
+ * violated constraint, unparsable input): sending the same rows again fails
+ * the same way. Callers isolate the rows and set them aside; they must not
+ * retry them as if the server were down.
+ */
+export class StorageDataError extends StorageError {}
 
 /** A query ran longer than `queryTimeoutMs` (ClickHouse TIMEOUT_EXCEEDED or the client's timeout). */
 export class QueryTimeoutError extends StorageError {}

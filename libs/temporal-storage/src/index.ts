@@ -6,6 +6,7 @@ export {
   MigrationError,
   QueryAbortedError,
   QueryTimeoutError,
+  StorageDataError,
   StorageError,
   StorageUnavailableError,
 } from './errors';
@@ -22,6 +23,7 @@ export type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  StoredCall,
   TemporalStorageOptions,
 } from './storage.types';
 export type { CallPage, CallsOptions, EventHistogram, HistogramOptions, WindowCall } from './timeline.types';

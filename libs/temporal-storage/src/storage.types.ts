@@ -25,6 +25,12 @@ export interface TemporalStorageOptions {
   clickhouse: ClickHouseConnectionConfig;
   /** Database holding the tables; created if missing. Default `temporal_bridge`. */
   database?: string;
+  /**
+   * A ClickHouse cluster (a name in the servers' `remote_servers`) to lay the
+   * tables out on: replicated tables per shard, Distributed tables over them,
+   * migrations ON CLUSTER (README, "Cluster layout"). Unset: one server.
+   */
+  cluster?: string;
   /** Retention as a TTL on event time, in days. Default 30; 0 keeps events forever. */
   retentionDays?: number;
   /** Server-side limit for one query (max_execution_time). Default 10 000 ms. */
@@ -71,6 +77,16 @@ export interface ActiveCall {
   /** data.function of the entry, when given. */
   function?: string;
   module?: string;
+}
+
+/** A call's stored entry, as the bridge's correlation needs it back (findCalls). */
+export interface StoredCall {
+  correlation_id: string;
+  entry_event_id: string;
+  entry_timestamp: bigint;
+  trace_id?: string;
+  parent_id?: string;
+  ast_node_id?: string;
 }
 
 export interface StateSnapshot {

@@ -8,6 +8,7 @@ import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
 import { readActiveAstNodes } from './query/active-nodes.query';
 import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
+import { readStoredCalls } from './query/call-lookup.query';
 import { checkFilter, checkId, checkRange, checkTimestamp, pageLimit } from './query/arguments';
 import { queryFingerprint } from './query/cursor';
 import { readEvent, readEventPage } from './query/event-pages.query';
@@ -19,9 +20,11 @@ import { readEventHistogram } from './query/event-histogram.query';
 import { readWindowCalls } from './query/window-calls.query';
 import { quoteDatabase } from './schema/migration';
 import { MigrationRunner } from './schema/migration-runner';
+import type { SchemaLayout } from './schema/cluster-layout';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
+  StoredCall,
   BridgeReport,
   EventPage,
   ExecutionPath,
@@ -78,6 +81,11 @@ export class TemporalStorage {
     if (!Number.isSafeInteger(settings.retentionDays) || settings.retentionDays < 0) {
       throw new InvalidArgumentError('open: retentionDays must be a whole number of days, 0 to keep forever');
     }
+    const cluster = settings.cluster;
+    if (cluster !== undefined && quoteDatabase(cluster) === undefined) {
+      throw new InvalidArgumentError(`open: cluster "${cluster}" is not an identifier ([A-Za-z_][A-Za-z0-9_]{0,63})`);
+    }
+    const layout: SchemaLayout = cluster === undefined ? { kind: 'single' } : { kind: 'cluster', cluster };
     if (!(settings.queryTimeoutMs > 0)) throw new InvalidArgumentError('open: queryTimeoutMs must be positive');
     if (!Number.isSafeInteger(settings.maxResultRows) || settings.maxResultRows < 1) {
       throw new InvalidArgumentError('open: maxResultRows must be a positive integer');
@@ -87,8 +95,8 @@ export class TemporalStorage {
       // The client's own timeout only guards against a dead socket: ClickHouse enforces queryTimeoutMs.
       const handles = await createClients(options.clickhouse, Math.max(30_000, settings.queryTimeoutMs + 5_000));
       gateway = new ClientGateway(handles, options.clickhouse.kind === 'embedded', settings.queryTimeoutMs);
-      await new MigrationRunner(gateway, db).run(MIGRATIONS);
-      await applyRetention(gateway, settings.database, db, settings.retentionDays);
+      await new MigrationRunner(gateway, db, layout).run(MIGRATIONS);
+      await applyRetention(gateway, settings.database, db, settings.retentionDays, layout);
       return new TemporalStorage(settings.database, gateway, { gateway, db, maxResultRows: settings.maxResultRows });
     } catch (error) {
       await gateway?.close();
@@ -106,6 +114,20 @@ export class TemporalStorage {
     if (events.length === 0) return;
     const body = encodeEventRows(events);
     await this.gateway.insertTabSeparated(`${this.ctx.db}.events`, EVENT_INSERT_COLUMNS, body, 'insertEvents');
+  }
+
+  /**
+   * The stored entries of these calls, by correlation_id (the ones never
+   * entered are absent): for a correlation cache that lost its state. One
+   * query however many ids; at most `maxResultRows` ids per call.
+   */
+  async findCalls(correlationIds: readonly string[], opts: QueryOptions = {}): Promise<Map<string, StoredCall>> {
+    if (!Array.isArray(correlationIds)) throw new InvalidArgumentError('findCalls: correlationIds must be an array');
+    if (correlationIds.length > this.ctx.maxResultRows)
+      throw new InvalidArgumentError(
+        `findCalls: at most ${this.ctx.maxResultRows} ids at once, got ${correlationIds.length}`,
+      );
+    return readStoredCalls(this.ctx, correlationIds, opts.signal);
   }
 
   /** The event with this id, or undefined. */

@@ -22,7 +22,7 @@ import { openStorageWith, type StorageUnderTest } from './__fixtures__/real-stor
 import { startQueryApi, type RunningQueryApi } from './__fixtures__/start-query-api';
 
 // Every /v1 route over HTTP against real ClickHouse holding the known dataset:
-// the exact answers ARCHITECTURE.md's query semantics give for it.
+// the exact answers docs/architecture.md's query semantics give for it.
 
 const TIES = tiedEvents(300);
 let db: StorageUnderTest;

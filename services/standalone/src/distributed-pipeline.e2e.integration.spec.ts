@@ -69,7 +69,7 @@ describe('SDK -> Kafka -> bridge -> ClickHouse -> query API', () => {
         KAFKA_TOPIC: topic,
         KAFKA_DLQ_TOPIC: await kafka.createTopic({ prefix: 'sdk_dlq', partitions: 1 }),
         KAFKA_GROUP_ID: uniqueName('sdk_bridge'),
-        // The mock cluster makes a joining member wait out sessions (INFRA.md).
+        // The mock cluster makes a joining member wait out sessions (docs/development.md).
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_HEARTBEAT_INTERVAL_MS: '500',
         REDIS_URL: redis.url,

@@ -3,10 +3,12 @@ import 'reflect-metadata';
 import { createLogger, loadOrExit, runService } from '@temporal-bridge/service-kit';
 
 import { createStandaloneApp } from './app/create-standalone-app';
-import { loadStandaloneConfig } from './config/standalone.config';
+import { exposureWarning, loadStandaloneConfig } from './config/standalone.config';
 
 const config = loadOrExit(() => loadStandaloneConfig(), createLogger('standalone'));
 const logger = createLogger('standalone', config.LOG_LEVEL);
+const exposure = exposureWarning(config);
+if (exposure !== undefined) logger.warn(exposure);
 
 void runService({
   logger,

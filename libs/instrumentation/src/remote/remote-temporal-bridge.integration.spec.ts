@@ -21,7 +21,7 @@ function wire(n: number, extra: Partial<SerializedEvent> = {}): SerializedEvent 
   };
 }
 
-/** Routes of ARCHITECTURE.md's REST API, answering with fixed data; `events` pages by 2 with an opaque cursor. */
+/** Routes of docs/architecture.md's REST API, answering with fixed data; `events` pages by 2 with an opaque cursor. */
 function contract(request: RecordedRequest): Reply {
   const { path, query } = request;
   if (request.headers['authorization'] !== 'Bearer secret-key')

@@ -21,7 +21,15 @@ export class InProcessTransport implements Transport {
       throw new TransportError('no TemporalBridge is registered in this process (registerAsHandler)', true);
     }
     if (handler.correlateEvents !== undefined) {
-      const { rejected } = await handler.correlateEvents(events);
+      let rejected: ReadonlyArray<RejectedEvent>;
+      try {
+        // Resolves once the bridge has stored the batch; it fails if the bridge stopped first.
+        ({ rejected } = await handler.correlateEvents(events));
+      } catch (error) {
+        throw new TransportError(`the TemporalBridge did not store the batch: ${describeError(error)}`, true, {
+          cause: error,
+        });
+      }
       return { rejected: rejected.map(({ index, reason }) => ({ index, reason })) };
     }
     const rejected: RejectedEvent[] = [];

@@ -7,7 +7,7 @@ import { assertAllValid } from '../__fixtures__/collecting-transport';
 import { InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { KafkaTransport, type KafkaTransportOptions } from './kafka.transport';
 
-// Short sessions on the mock cluster (INFRA.md).
+// Short sessions on the mock cluster (docs/development.md).
 const GROUP_TIMINGS = { sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 250 };
 // Fail fast while a broker is down; the runtime does the retrying.
 const CLIENT = {
@@ -171,6 +171,36 @@ describe('KafkaTransport through a broker outage', () => {
     // drop-oldest: the batch that was in flight survives, and the newest events.
     expect(states.has(249)).toBe(true);
     expect(states.size).toBe(101);
+  });
+
+  it('does not settle idempotent: auto while the broker is down, and warns once when the cluster says it cannot', async () => {
+    const topic = await kafka.createTopic({ prefix: 'sdk_auto', partitions: 1 });
+    const transport = new KafkaTransport({ brokers: kafka.brokers, topic, kafka: CLIENT });
+    const runtime = runtimeFor(transport, 100);
+    runtimes.push(runtime);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      await kafka.faults!.brokerDown(1);
+      runtime.stateChange({ during: 'outage' });
+      await pollUntil(() => runtime.stats().send_failures >= 2, { timeoutMs: 20_000 });
+      // Connects failed only for the outage: nothing is decided.
+      expect(transport.idempotenceMode).toBe('auto');
+      expect(warnings).toEqual([]);
+      await kafka.faults!.brokerUp(1);
+      expect(await runtime.flush(30_000)).toEqual({ ok: true, unsent: 0 });
+      await new Promise((resolve) => setImmediate(resolve));
+      if (kafka.kind === 'mock') {
+        // The mock cluster answers with a controller it does not list, twice: a definite answer.
+        expect(transport.idempotenceMode).toBe(false);
+        expect(warnings.map((w) => (w as { code?: string }).code)).toEqual(['TB_KAFKA_NOT_IDEMPOTENT']);
+      } else {
+        expect(transport.idempotenceMode).toBe(true);
+      }
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('with idempotent: true on a cluster that cannot, fails visibly and keeps the events queued', async () => {

@@ -1,4 +1,5 @@
 import type { TemporalEvent } from '@temporal-bridge/event-schema';
+import { StorageDataError } from '@temporal-bridge/temporal-storage';
 
 import type { Correlator } from '../correlation/correlator';
 import type { EventBuffer } from './event-buffer';
@@ -7,6 +8,22 @@ import type { EventBuffer } from './event-buffer';
 export interface BatchSink {
   insertEvents(events: readonly TemporalEvent[]): Promise<void>;
 }
+
+/** An event storage refused for its content (its position in the buffer's stream, and ClickHouse's reason). */
+export interface StorageReject {
+  /** 0-based position in the stream: the event whose ticket is `position + 1`. */
+  position: number;
+  event: TemporalEvent;
+  reason: string;
+}
+
+/**
+ * Takes the events storage refused, before the batch holding them is
+ * released (so a Kafka offset is committed only once they are dead-lettered).
+ * A rejection (e.g. the dead-letter topic is down) fails the batch: it is
+ * retried like any failed write.
+ */
+export type RejectSink = (rejects: StorageReject[]) => Promise<void>;
 
 export interface FlushObserver {
   flushed?(info: { events: number; latencyMs: number }): void;
@@ -33,13 +50,15 @@ export interface FlushStats {
   lastError: string | null;
   /** Events waiting while the last attempts failed (0 when healthy). */
   retrying: boolean;
+  /** Events storage refused for their data (isolated, handed to the RejectSink, not stored). */
+  eventsRefused: number;
 }
 
 /** A batch handed to storage, not yet released from the buffer. */
 interface Flight {
   events: number;
   /** Set once its insert succeeded or it failed (correlation or insert). */
-  outcome?: { ok: true; latencyMs: number } | { ok: false; error: unknown };
+  outcome?: { ok: true; latencyMs: number; refused?: number } | { ok: false; error: unknown };
   /** Resolves (never rejects) once `outcome` is set. */
   settled: Promise<void>;
 }
@@ -51,6 +70,13 @@ interface Flight {
  * more than one, the next batch is correlated while the previous inserts).
  * Batches are released strictly in order, so "stored up to", and the Kafka
  * offsets committed behind it, never pass an unstored event.
+ *
+ * An insert that ClickHouse refuses for the data itself (StorageDataError:
+ * a value a column cannot hold, a violated constraint) is not retried as is:
+ * the batch is split in halves until the refused events are alone, the rest
+ * is stored, and the refused ones go to the RejectSink with ClickHouse's
+ * reason. So one bad event costs O(log n) extra inserts, never a stall.
+ * Any other failure means storage is unavailable:
  *
  * A failed batch stays at the head: once the inserts behind it have settled,
  * it is retried with exponential backoff together with them. Storage is
@@ -66,6 +92,7 @@ export class BatchFlusher {
     lastEvents: 0,
     lastError: null,
     retrying: false,
+    eventsRefused: 0,
   };
   private demand = 0;
   /** Batches in flight, oldest first; together they are the oldest `sent` events of the buffer. */
@@ -84,6 +111,7 @@ export class BatchFlusher {
     private readonly sink: BatchSink,
     private readonly options: BatchFlusherOptions,
     private readonly observer: FlushObserver = {},
+    private readonly rejectSink: RejectSink = async () => undefined,
   ) {
     this.retryDelay = options.initialRetryDelayMs;
   }
@@ -130,12 +158,14 @@ export class BatchFlusher {
     if (this.inFlight.length >= this.options.flushConcurrency || !this.moreToSend()) return;
     const batch = this.buffer.peek(this.options.maxBatchEvents, this.sent);
     if (batch.length === 0) return;
+    // Stored so far (endTicket - size) plus those in flight: this batch's first position.
+    const first = this.buffer.endTicket - this.buffer.size + this.sent;
     let settle!: () => void;
     const flight: Flight = { events: batch.length, settled: new Promise<void>((resolve) => (settle = resolve)) };
     this.inFlight.push(flight);
     this.sent += batch.length;
     this.correlating = true;
-    void this.send(batch).then((outcome) => {
+    void this.send(batch, first).then((outcome) => {
       flight.outcome = outcome;
       settle();
       this.release();
@@ -144,11 +174,13 @@ export class BatchFlusher {
   }
 
   /** Correlates the batch (the next one waits for that), then inserts it. Never rejects. */
-  private async send(batch: TemporalEvent[]): Promise<NonNullable<Flight['outcome']>> {
+  private async send(batch: TemporalEvent[], first: number): Promise<NonNullable<Flight['outcome']>> {
     const started = performance.now();
     let insert: Promise<void>;
+    let correlated: TemporalEvent[];
     try {
-      insert = this.sink.insertEvents(await this.correlator.correlate(batch));
+      correlated = await this.correlator.correlate(batch);
+      insert = this.sink.insertEvents(correlated);
     } catch (error) {
       return { ok: false, error };
     } finally {
@@ -159,8 +191,38 @@ export class BatchFlusher {
       await insert;
       return { ok: true, latencyMs: performance.now() - started };
     } catch (error) {
-      return { ok: false, error };
+      if (!(error instanceof StorageDataError)) return { ok: false, error };
+      try {
+        const rejects = await this.isolate(correlated, first, error);
+        await this.rejectSink(rejects);
+        return { ok: true, latencyMs: performance.now() - started, refused: rejects.length };
+      } catch (failure) {
+        return { ok: false, error: failure };
+      }
     }
+  }
+
+  /**
+   * Splits a refused batch in halves, storing every half storage takes, until
+   * each refused event is alone. Throws (the batch is then retried whole)
+   * as soon as a half fails for another reason than its data.
+   */
+  private async isolate(events: TemporalEvent[], first: number, error: StorageDataError): Promise<StorageReject[]> {
+    if (events.length === 1) return [{ position: first, event: events[0]!, reason: refusal(error) }];
+    const middle = Math.ceil(events.length / 2);
+    const rejects: StorageReject[] = [];
+    for (const [part, at] of [
+      [events.slice(0, middle), first],
+      [events.slice(middle), first + middle],
+    ] as const) {
+      try {
+        await this.sink.insertEvents(part);
+      } catch (partError) {
+        if (!(partError instanceof StorageDataError)) throw partError;
+        rejects.push(...(await this.isolate(part, at, partError)));
+      }
+    }
+    return rejects;
   }
 
   /** Releases stored batches from the head, in order; a failed head starts the recovery. */
@@ -177,7 +239,7 @@ export class BatchFlusher {
       this.inFlight.shift();
       this.sent -= head.events;
       this.buffer.commit(head.events);
-      this.recordSuccess(head.events, head.outcome.latencyMs);
+      this.recordSuccess(head.events, head.outcome.latencyMs, head.outcome.refused ?? 0);
     }
   }
 
@@ -189,14 +251,15 @@ export class BatchFlusher {
     await this.backOff(events, error);
   }
 
-  private recordSuccess(events: number, latencyMs: number): void {
+  private recordSuccess(events: number, latencyMs: number, refused: number): void {
     this.stats.flushes += 1;
-    this.stats.eventsStored += events;
+    this.stats.eventsStored += events - refused;
+    this.stats.eventsRefused += refused;
     this.stats.lastLatencyMs = latencyMs;
     this.stats.lastEvents = events;
     this.stats.retrying = false;
     this.retryDelay = this.options.initialRetryDelayMs;
-    this.observer.flushed?.({ events, latencyMs });
+    this.observer.flushed?.({ events: events - refused, latencyMs });
   }
 
   private async backOff(events: number, error: unknown): Promise<void> {
@@ -217,4 +280,10 @@ export class BatchFlusher {
     });
     this.cancelSleep = undefined;
   }
+}
+
+/** ClickHouse's own words, without the 'insertEvents: ClickHouse rejected the data' wrapper. */
+function refusal(error: StorageDataError): string {
+  const cause = error.cause instanceof Error ? error.cause.message : error.message;
+  return `storage refused the event: ${cause.split('\n')[0]!.slice(0, 1000)}`;
 }

@@ -73,4 +73,22 @@ describe('EventBuffer', () => {
     await expect(stored).rejects.toThrow('stopped');
     await expect(space).rejects.toThrow('stopped');
   });
+
+  it('gives up waiting for space when the signal aborts, appending nothing', async () => {
+    const buffer = new EventBuffer(3);
+    await buffer.pushWhenRoom(events(3));
+    const controller = new AbortController();
+    const waiting = buffer.pushWhenRoom(events(2, 3), controller.signal);
+    controller.abort(new Error('deadline'));
+    await expect(waiting).rejects.toThrow('deadline');
+    expect([buffer.size, buffer.endTicket]).toEqual([3, 3]);
+    // Room made later does not let the abandoned events in.
+    buffer.commit(3);
+    await Promise.resolve();
+    expect([buffer.size, buffer.endTicket]).toEqual([0, 3]);
+    const already = new AbortController();
+    already.abort(new Error('late'));
+    await buffer.pushWhenRoom(events(3));
+    await expect(buffer.pushWhenRoom(events(1), already.signal)).rejects.toThrow('late');
+  });
 });

@@ -36,14 +36,27 @@ export class EventBuffer {
    * one. The check and the append happen in the same tick, so concurrent
    * producers can never overshoot the bound together. A batch larger than
    * the whole capacity is admitted into an empty buffer, so it cannot wait
-   * forever: the bound is max(capacity, largest batch).
+   * forever: the bound is max(capacity, largest batch). When `signal`
+   * aborts while waiting, it rejects with the signal's reason and appends
+   * nothing.
    */
-  async pushWhenRoom(events: readonly TemporalEvent[]): Promise<number> {
+  async pushWhenRoom(events: readonly TemporalEvent[], signal?: AbortSignal): Promise<number> {
     while (this.events.length > 0 && this.events.length + events.length > this.capacity) {
       if (this.aborted !== undefined) throw this.aborted;
-      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+      // Past the caller's deadline nothing of `events` has entered the buffer: none of it is stored later.
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          signal?.removeEventListener('abort', wake);
+          this.spaceWaiters = this.spaceWaiters.filter((w) => w !== wake);
+          resolve();
+        };
+        this.spaceWaiters.push(wake);
+        signal?.addEventListener('abort', wake, { once: true });
+      });
     }
     if (this.aborted !== undefined) throw this.aborted;
+    signal?.throwIfAborted();
     for (const event of events) this.events.push(event);
     this.nextTicket += events.length;
     return this.nextTicket;

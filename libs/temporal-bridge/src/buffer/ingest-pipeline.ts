@@ -8,9 +8,15 @@ import {
   type TemporalEvent,
 } from '@temporal-bridge/event-schema';
 
-import type { Correlator } from '../correlation/correlator';
+import type { Correlator, RecoveryReport } from '../correlation/correlator';
 import { InvalidEventError } from '../errors';
-import { BatchFlusher, type BatchFlusherOptions, type BatchSink, type FlushObserver } from './batch-flusher';
+import {
+  BatchFlusher,
+  type BatchFlusherOptions,
+  type BatchSink,
+  type FlushObserver,
+  type StorageReject,
+} from './batch-flusher';
 import { EventBuffer } from './event-buffer';
 
 export interface IngestOptions {
@@ -34,6 +40,28 @@ export interface SubmitOptions {
   receivedAt?: bigint | ((index: number) => bigint);
   /** Inputs are serialized JSON (strings or UTF-8 bytes), as read from Kafka. */
   raw?: boolean;
+  /**
+   * Called with the events of this submit that storage refused for their
+   * data (`index` as in `inputs`), before they count as done: the batch
+   * holding them is released, and `waitUntilStored` resolves, only once it
+   * settles. Rejecting makes the batch be retried (e.g. a dead-letter topic
+   * that is down). Without it, refused events are only counted and passed to
+   * the observer.
+   */
+  onStorageReject?: (rejects: SubmitReject[]) => Promise<void> | void;
+  /**
+   * Gives up waiting for buffer space when it aborts: submit then rejects
+   * with the signal's reason and none of these events is buffered (so none
+   * is stored later). Once buffered, the events are kept whatever happens.
+   */
+  signal?: AbortSignal;
+}
+
+/** One event of a submit that storage refused, with ClickHouse's reason. */
+export interface SubmitReject {
+  index: number;
+  event: TemporalEvent;
+  reason: string;
 }
 
 export interface SubmitResult {
@@ -45,6 +73,26 @@ export interface SubmitResult {
 
 export interface IngestObserver extends FlushObserver {
   rejected?(problems: EventProblem[]): void;
+  /** Events storage refused for their data (every one, whether a submit asked for them or not). */
+  storageRejected?(rejects: StorageReject[]): void;
+  /**
+   * The bridge stopped with `events` still unstored (storage down past
+   * stopTimeoutMs). Without this hook the bridge emits a process warning.
+   */
+  unstoredAtStop?(info: { events: number; reason: string; lastError: string | null }): void;
+  /**
+   * A batch whose correlation missed in the cache was completed from storage:
+   * how many events were enriched, and which calls storage did not hold.
+   */
+  correlationRecovery?(report: RecoveryReport): void;
+}
+
+/** A submit that wants its refused events: positions [from, from + indexes.length). */
+interface RejectWatcher {
+  from: number;
+  /** Input index of each accepted event, in buffer order. */
+  indexes: number[];
+  handler: NonNullable<SubmitOptions['onStorageReject']>;
 }
 
 /** validate -> buffer (bounded, with backpressure) -> correlate + store in batches. */
@@ -55,6 +103,8 @@ export class IngestPipeline {
   eventsRejected = 0;
   backpressureWaits = 0;
   private readonly maxDataBytes: number | undefined;
+  /** In buffer order; each removed once its events are all stored. */
+  private watchers: RejectWatcher[] = [];
 
   constructor(
     correlator: Correlator,
@@ -64,7 +114,9 @@ export class IngestPipeline {
     private readonly observer: IngestObserver = {},
   ) {
     this.buffer = new EventBuffer(options.maxBufferedEvents);
-    this.flusher = new BatchFlusher(this.buffer, correlator, sink, options, observer);
+    this.flusher = new BatchFlusher(this.buffer, correlator, sink, options, observer, (rejects) =>
+      this.dispatchRejects(rejects),
+    );
     this.maxDataBytes = options.maxDataBytes;
   }
 
@@ -98,8 +150,41 @@ export class IngestPipeline {
         rejected.push({ index, problems: result.problems });
       }
     });
-    const ticket = accepted.length > 0 ? await this.admit(accepted) : this.buffer.endTicket;
+    const handler = options.onStorageReject;
+    const indexes = handler === undefined ? [] : acceptedIndexes(inputs.length, rejected);
+    const ticket =
+      accepted.length > 0
+        ? await this.admit(
+            accepted,
+            (from) => {
+              if (handler !== undefined) this.watchers.push({ from, indexes, handler });
+            },
+            options.signal,
+          )
+        : this.buffer.endTicket;
     return { accepted, rejected, ticket };
+  }
+
+  /** Hands refused events to the submits that asked for them (by their own index), and to the observer. */
+  private async dispatchRejects(rejects: StorageReject[]): Promise<void> {
+    this.observer.storageRejected?.(rejects);
+    // Watchers whose events are all stored can no longer receive anything.
+    this.watchers = this.watchers.filter((w) => !this.buffer.isStored(w.from + w.indexes.length));
+    const byWatcher = new Map<RejectWatcher, SubmitReject[]>();
+    for (const reject of rejects) {
+      const watcher = this.watchers.find(
+        (w) => reject.position >= w.from && reject.position < w.from + w.indexes.length,
+      );
+      if (watcher === undefined) continue;
+      const list = byWatcher.get(watcher) ?? [];
+      list.push({
+        index: watcher.indexes[reject.position - watcher.from]!,
+        event: reject.event,
+        reason: reject.reason,
+      });
+      byWatcher.set(watcher, list);
+    }
+    await Promise.all([...byWatcher].map(async ([watcher, list]) => watcher.handler(list)));
   }
 
   /** `fallbackEventId` is called only for an event without event_id. */
@@ -124,15 +209,25 @@ export class IngestPipeline {
     this.observer.rejected?.(problems);
   }
 
-  private async admit(events: TemporalEvent[]): Promise<number> {
+  /** `placed` learns the first position of the events, in the tick they enter the buffer (before any flush). */
+  private async admit(events: TemporalEvent[], placed?: (from: number) => void, signal?: AbortSignal): Promise<number> {
     if (this.buffer.size + events.length > this.buffer.capacity) {
       this.backpressureWaits += 1;
       // Storage cannot keep up (or is down): make producers wait instead of growing memory.
       this.flusher.requestAll();
     }
-    const ticket = await this.buffer.pushWhenRoom(events);
+    const ticket = await this.buffer.pushWhenRoom(events, signal);
+    placed?.(ticket - events.length);
     this.eventsProcessed += events.length;
     this.flusher.onPush();
     return ticket;
   }
+}
+
+/** Input indexes of the accepted events, in order: every index not rejected. */
+function acceptedIndexes(count: number, rejected: ReadonlyArray<{ index: number }>): number[] {
+  const refused = new Set(rejected.map((r) => r.index));
+  const indexes: number[] = [];
+  for (let i = 0; i < count; i += 1) if (!refused.has(i)) indexes.push(i);
+  return indexes;
 }

@@ -1,6 +1,23 @@
 import type { TemporalEvent } from '@temporal-bridge/event-schema';
+import { QueryTimeoutError, StorageUnavailableError, type StoredCall } from '@temporal-bridge/temporal-storage';
 
 import type { CacheOp, CacheResult, CallRecord, CorrelationCache } from './correlation-cache';
+
+/** Where the correlator finds calls the cache lost: their stored entries (TemporalStorage.findCalls). */
+export interface CallLookup {
+  findCalls(correlationIds: readonly string[]): Promise<Map<string, StoredCall>>;
+}
+
+/** What recovery from storage did for one batch (only reported when the cache missed something). */
+export interface RecoveryReport {
+  /** Events enriched from storage: a child's trace id, an exit's duration. */
+  recovered: number;
+  /** Calls looked up and not found (never entered, or expired): those events stay without. */
+  unrecovered: string[];
+}
+
+/** Ids per lookup query: a batch after a restart can miss thousands. */
+const LOOKUP_CHUNK = 1000;
 
 type Fill = 'trace' | 'call' | 'link';
 
@@ -16,12 +33,23 @@ type Fill = 'trace' | 'call' | 'link';
  *   linked_event_id, the event_id of that send.
  * - any other event missing trace_id or parent_id takes them from its call.
  *
- * Events are copied, never mutated. What the cache cannot resolve (an entry
- * that expired or never came) is left absent: storage queries pair calls by
- * correlation_id themselves, enrichment only adds to them.
+ * Events are copied, never mutated. When the cache misses what an entry's
+ * parent or an exit's own entry needs (Redis lost its state, standalone
+ * restarted, the entry expired), the stored entries are looked up in one
+ * query per batch (CallLookup), the events enriched from them and the cache
+ * filled again; what storage does not hold either is left absent and
+ * reported: storage queries pair calls by correlation_id themselves,
+ * enrichment only adds to them.
  */
 export class Correlator {
-  constructor(private readonly cache: CorrelationCache) {}
+  /** Totals since start, for stats. */
+  readonly recovery = { recovered: 0, unrecovered: 0 };
+
+  constructor(
+    private readonly cache: CorrelationCache,
+    private readonly lookup?: CallLookup,
+    private readonly onRecovery?: (report: RecoveryReport) => void,
+  ) {}
 
   async correlate(events: readonly TemporalEvent[]): Promise<TemporalEvent[]> {
     const ops: CacheOp[] = [];
@@ -35,8 +63,105 @@ export class Correlator {
     const results = ops.length === 0 ? [] : await this.cache.execute(ops);
     const enriched = events.map((event) => ({ ...event }));
     plan.forEach(({ event, fill }, i) => apply(enriched[event]!, fill, results[i] ?? null));
+    if (this.lookup !== undefined) await this.recover(enriched, plan, results, this.lookup);
     return enriched;
   }
+
+  /**
+   * Misses that storage can answer: an entry whose parent the cache does not
+   * know (its trace id), an exit whose entry it does not know (duration,
+   * trace, node). Other events need nothing that is worth a query.
+   */
+  private async recover(
+    enriched: TemporalEvent[],
+    plan: ReadonlyArray<{ event: number; fill: Fill }>,
+    results: readonly CacheResult[],
+    lookup: CallLookup,
+  ): Promise<void> {
+    const wanted: Array<{ event: number; id: string; as: 'parent' | 'own' }> = [];
+    plan.forEach(({ event, fill }, i) => {
+      if ((results[i] ?? null) !== null) return;
+      const e = enriched[event]!;
+      if (fill === 'trace' && e.parent_id !== undefined && e.trace_id === undefined)
+        wanted.push({ event, id: e.parent_id, as: 'parent' });
+      else if (fill === 'call' && e.event_type === 'function_exit')
+        wanted.push({ event, id: e.correlation_id, as: 'own' });
+    });
+    if (wanted.length === 0) return;
+    // Calls entered in this very batch are not stored yet: their traces come from batchTraces below.
+    const enteredHere = new Set(enriched.filter((e) => e.event_type === 'function_entry').map((e) => e.correlation_id));
+    const ids = [...new Set(wanted.map((w) => w.id))].filter((id) => !enteredHere.has(id));
+    const found = new Map<string, StoredCall>();
+    try {
+      for (let i = 0; i < ids.length; i += LOOKUP_CHUNK)
+        for (const [id, call] of await lookup.findCalls(ids.slice(i, i + LOOKUP_CHUNK))) found.set(id, call);
+    } catch (error) {
+      // Storage down: the batch fails and is retried (its insert would fail too), recovery with it.
+      if (error instanceof StorageUnavailableError || error instanceof QueryTimeoutError) throw error;
+      found.clear();
+    }
+    const refill: CacheOp[] = [];
+    let recovered = 0;
+    // Traces recovered for entries of this very batch, for their children later in it.
+    const batchTraces = new Map<string, string>();
+    const missed = new Set<string>();
+    for (const { event, id, as } of wanted) {
+      const call = found.get(id);
+      const e = enriched[event]!;
+      if (as === 'own') {
+        if (call === undefined) missed.add(id);
+        else {
+          apply(e, 'call', toRecord(call));
+          recovered += 1;
+        }
+        continue;
+      }
+      const traceId = batchTraces.get(id) ?? (call === undefined ? undefined : toRecord(call).traceId);
+      if (traceId === undefined) {
+        missed.add(id);
+        continue;
+      }
+      e.trace_id ??= traceId;
+      batchTraces.set(e.correlation_id, traceId);
+      recovered += 1;
+      // The child's own record was cached without a trace: its children need it.
+      refill.push({
+        op: 'open_call',
+        correlationId: e.correlation_id,
+        record: { ...entryRecord(e), traceId: e.trace_id },
+      });
+    }
+    for (const call of found.values())
+      refill.unshift({ op: 'open_call', correlationId: call.correlation_id, record: toRecord(call) });
+    // The other events of those calls in this batch (an exit, a state change) found their call
+    // cached without a trace: give them the one just recovered.
+    if (batchTraces.size > 0)
+      for (const e of enriched) if (e.trace_id === undefined) e.trace_id = batchTraces.get(e.correlation_id);
+    const unrecovered = [...missed];
+    this.recovery.recovered += recovered;
+    this.recovery.unrecovered += unrecovered.length;
+    this.onRecovery?.({ recovered, unrecovered });
+    // Best effort: a cache that fails now will miss again, and recovery runs again.
+    if (refill.length > 0) await this.cache.execute(refill).catch(() => undefined);
+  }
+}
+
+/** A stored entry as the cache keeps it; a root's trace is itself, as resolveTrace says. */
+function toRecord(call: StoredCall): CallRecord {
+  const record: CallRecord = { entryTimestamp: call.entry_timestamp.toString(), entryEventId: call.entry_event_id };
+  if (call.ast_node_id !== undefined) record.astNodeId = call.ast_node_id;
+  if (call.parent_id !== undefined) record.parentId = call.parent_id;
+  const traceId = call.trace_id ?? (call.parent_id === undefined ? call.correlation_id : undefined);
+  if (traceId !== undefined) record.traceId = traceId;
+  return record;
+}
+
+function entryRecord(event: TemporalEvent): CallRecord {
+  const record: CallRecord = { entryTimestamp: event.timestamp.toString(), entryEventId: event.event_id };
+  if (event.ast_node_id !== undefined) record.astNodeId = event.ast_node_id;
+  if (event.parent_id !== undefined) record.parentId = event.parent_id;
+  if (event.trace_id !== undefined) record.traceId = event.trace_id;
+  return record;
 }
 
 function opsFor(event: TemporalEvent): Array<{ op: CacheOp; fill: Fill }> {
@@ -47,10 +172,7 @@ function opsFor(event: TemporalEvent): Array<{ op: CacheOp; fill: Fill }> {
   const type: string = event.event_type;
   switch (type) {
     case 'function_entry': {
-      const record: CallRecord = { entryTimestamp: event.timestamp.toString(), entryEventId: event.event_id };
-      if (event.ast_node_id !== undefined) record.astNodeId = event.ast_node_id;
-      if (event.parent_id !== undefined) record.parentId = event.parent_id;
-      if (event.trace_id !== undefined) record.traceId = event.trace_id;
+      const record = entryRecord(event);
       out.push({ op: { op: 'open_call', correlationId: event.correlation_id, record }, fill: 'trace' });
       return out;
     }

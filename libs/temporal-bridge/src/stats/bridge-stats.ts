@@ -11,6 +11,10 @@ export interface BridgeStats {
   /** Accepted, not yet stored. */
   events_buffered: number;
   events_stored: number;
+  /** Valid events that ClickHouse refused for their data: isolated and set aside (dead letter, rejected by index), not stored. */
+  events_refused_by_storage: number;
+  /** Events still unstored when the bridge stopped (storage down past stopTimeoutMs): not stored by this process. */
+  events_unstored_at_stop: number;
   /** Successful batch writes. */
   buffer_flushes: number;
   /** Failed batch writes (each retried). */
@@ -22,6 +26,10 @@ export interface BridgeStats {
   retrying: boolean;
   /** Times producers had to wait for buffer space. */
   backpressure_waits: number;
+  /** Events whose correlation the cache had lost and storage completed (a child's trace, an exit's duration). */
+  correlations_recovered: number;
+  /** Calls looked up in storage after a cache miss and not found there either (left unenriched). */
+  correlations_unrecovered: number;
   /** Open calls and messages held by the correlation cache; null when it could not be counted. */
   correlations_cached: number | null;
   config: { buffer_size: number; flush_interval_ms: number; max_buffered_events: number };

@@ -9,6 +9,7 @@ import type {
   StateOptions,
   StateSnapshot,
   StorageStats,
+  StoredCall,
 } from '@temporal-bridge/temporal-storage';
 
 /**
@@ -24,6 +25,8 @@ export interface BridgeStorage {
   reconstructStateAt(at: bigint, options?: StateOptions): Promise<StateSnapshot>;
   traceExecutionPath(target: TemporalEvent | string, options?: QueryOptions): Promise<ExecutionPath | undefined>;
   getStats(): Promise<StorageStats>;
+  /** Optional: stored entries by correlation_id, so correlation recovers what the cache lost. */
+  findCalls?(correlationIds: readonly string[]): Promise<Map<string, StoredCall>>;
   /** Optional: where a replica publishes its stats for the fleet view. */
   recordBridgeReport?(report: BridgeReport): Promise<void>;
   ping(): Promise<void>;

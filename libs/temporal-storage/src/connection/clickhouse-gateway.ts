@@ -46,6 +46,9 @@ const INSERT_SETTINGS = {
   max_partitions_per_insert_block: '0',
   max_execution_time: 0,
   parallel_view_processing: 1,
+  // On a cluster, events go through a Distributed table: write them to their
+  // shard before answering, not to a local queue sent later (no effect on one server).
+  distributed_foreground_insert: 1,
 } as const satisfies ClickHouseSettings;
 
 /** The same as a SETTINGS clause, for an INSERT written out (wait_end_of_query is HTTP's: chdb always waits). */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { QueryAbortedError, QueryTimeoutError, StorageError, StorageUnavailableError } from '../errors';
+import {
+  QueryAbortedError,
+  QueryTimeoutError,
+  StorageDataError,
+  StorageError,
+  StorageUnavailableError,
+} from '../errors';
 import { toStorageError } from './error-mapping';
 
 function withFields(message: string, fields: Record<string, unknown>): Error {
@@ -25,6 +31,26 @@ describe('toStorageError', () => {
     expect(
       toStorageError(withFields('Database x does not exist', { code: '81', type: 'UNKNOWN_DATABASE' }), 'q'),
     ).toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('maps errors that blame the rows to StorageDataError, apart from unavailability', () => {
+    const constraint = toStorageError(
+      withFields('Constraint `c` for table t is violated', { code: '469', type: 'VIOLATED_CONSTRAINT' }),
+      'insertEvents',
+    );
+    expect(constraint).toBeInstanceOf(StorageDataError);
+    expect(constraint).not.toBeInstanceOf(StorageUnavailableError);
+    expect(constraint.message).toContain('ClickHouse rejected the data');
+    expect(constraint.message).toContain('Constraint `c`');
+    // Only the numeric code, as some clients carry it.
+    expect(toStorageError(withFields('Cannot parse input', { code: '27' }), 'q')).toBeInstanceOf(StorageDataError);
+    expect(
+      toStorageError(withFields('out of range', { type: 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE' }), 'q'),
+    ).toBeInstanceOf(StorageDataError);
+    // Being down is never the data's fault.
+    expect(toStorageError(withFields('gone', { code: '81', type: 'UNKNOWN_DATABASE' }), 'q')).not.toBeInstanceOf(
+      StorageDataError,
+    );
   });
 
   it('maps ClickHouse TIMEOUT_EXCEEDED and the client timeout to QueryTimeoutError', () => {

@@ -1,4 +1,10 @@
-import { QueryAbortedError, QueryTimeoutError, StorageError, StorageUnavailableError } from '../errors';
+import {
+  QueryAbortedError,
+  QueryTimeoutError,
+  StorageDataError,
+  StorageError,
+  StorageUnavailableError,
+} from '../errors';
 
 /** Network failures: ClickHouse is not there (or not yet, or no more). */
 const UNREACHABLE_CODES = new Set([
@@ -33,6 +39,33 @@ const OVERLOAD_TYPES = new Set([
  * not there. Callers retry or answer 503, as for an outage.
  */
 const SCHEMA_GONE_TYPES = new Set(['UNKNOWN_DATABASE', 'UNKNOWN_TABLE']);
+
+/**
+ * ClickHouse error types that blame the rows sent, not the server: the same
+ * insert fails again on any retry, so the rows must be isolated instead
+ * (batch flusher). Names as ClickHouse spells them (ErrorCodes.cpp), with
+ * their numeric codes for clients that carry only the number.
+ */
+const DATA_TYPES = new Map<string, string>([
+  ['CANNOT_PARSE_TEXT', '6'],
+  ['CANNOT_PARSE_ESCAPE_SEQUENCE', '25'],
+  ['CANNOT_PARSE_QUOTED_STRING', '26'],
+  ['CANNOT_PARSE_INPUT_ASSERTION_FAILED', '27'],
+  ['CANNOT_READ_ALL_DATA', '33'],
+  ['CANNOT_PARSE_DATE', '38'],
+  ['CANNOT_PARSE_DATETIME', '41'],
+  ['TYPE_MISMATCH', '53'],
+  ['CANNOT_CONVERT_TYPE', '70'],
+  ['CANNOT_PARSE_NUMBER', '72'],
+  ['INCORRECT_DATA', '117'],
+  ['TOO_LARGE_STRING_SIZE', '131'],
+  ['VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE', '321'],
+  ['CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN', '349'],
+  ['CANNOT_PARSE_UUID', '376'],
+  ['CANNOT_PARSE_BOOL', '467'],
+  ['VIOLATED_CONSTRAINT', '469'],
+]);
+const DATA_CODES = new Set(DATA_TYPES.values());
 
 const TIMEOUT_TYPES = new Set(['TIMEOUT_EXCEEDED']);
 
@@ -72,6 +105,9 @@ export function toStorageError(error: unknown, what: string): StorageError {
     /socket hang up|connection is closed|client is closed/i.test(message)
   ) {
     return new StorageUnavailableError(`${what}: ClickHouse is unavailable (${message})`, { cause: error });
+  }
+  if ((type !== undefined && DATA_TYPES.has(type)) || (code !== undefined && DATA_CODES.has(code))) {
+    return new StorageDataError(`${what}: ClickHouse rejected the data (${message})`, { cause: error });
   }
   return new StorageError(`${what}: ${message}`, { cause: error });
 }

@@ -1,4 +1,5 @@
 import type { ClickHouseGateway } from '../connection/clickhouse-gateway';
+import { LOCAL_SUFFIX, type SchemaLayout } from './cluster-layout';
 
 /** Tables with a TTL, and the column holding the event time each one expires by. */
 export const TTL_COLUMNS: ReadonlyArray<readonly [table: string, column: string]> = [
@@ -22,14 +23,19 @@ export function declaredRetentionDays(engineFull: string): number {
  * open(), so a changed setting takes effect at the next start; a table that
  * already matches is left alone, because MODIFY TTL starts a mutation.
  * With ttl_only_drop_parts and materialize_ttl_recalculate_only, expiry drops
- * whole day partitions instead of rewriting parts.
+ * whole day partitions instead of rewriting parts. On a cluster the TTL
+ * belongs to the per-shard tables, changed ON CLUSTER (a Distributed table
+ * stores nothing).
  */
 export async function applyRetention(
   gateway: ClickHouseGateway,
   database: string,
   quotedDatabase: string,
   days: number,
+  layout: SchemaLayout = { kind: 'single' },
 ) {
+  const stored = (table: string) => (layout.kind === 'cluster' ? `${table}${LOCAL_SUFFIX}` : table);
+  const onCluster = layout.kind === 'cluster' ? ` ON CLUSTER \`${layout.cluster}\`` : '';
   const rows = await gateway.select<{ name: string; engine_full: string }>({
     sql: 'SELECT name, engine_full FROM system.tables WHERE database = {db:String}',
     params: { db: database },
@@ -38,12 +44,12 @@ export async function applyRetention(
   });
   const engines = new Map(rows.map((row) => [row.name, row.engine_full]));
   for (const [table, column] of TTL_COLUMNS) {
-    const current = declaredRetentionDays(engines.get(table) ?? '');
+    const current = declaredRetentionDays(engines.get(stored(table)) ?? '');
     if (current === days) continue;
     const sql =
       days === 0
-        ? `ALTER TABLE ${quotedDatabase}.${table} REMOVE TTL`
-        : `ALTER TABLE ${quotedDatabase}.${table} MODIFY TTL fromUnixTimestamp64Nano(${column}, 'UTC') + toIntervalDay(${days})`;
+        ? `ALTER TABLE ${quotedDatabase}.${stored(table)}${onCluster} REMOVE TTL`
+        : `ALTER TABLE ${quotedDatabase}.${stored(table)}${onCluster} MODIFY TTL fromUnixTimestamp64Nano(${column}, 'UTC') + toIntervalDay(${days})`;
     await gateway.command({ sql, what: `open: retention of ${table}`, unlimited: true });
   }
 }

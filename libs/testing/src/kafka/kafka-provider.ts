@@ -65,7 +65,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   };
 }
 
-/** Clusters that support the admin API (the mock does not: see INFRA.md). */
+/** Clusters that support the admin API (the mock does not: see docs/development.md). */
 function adminManaged(kind: KafkaProviderKind, brokers: string[], stop: () => Promise<void>): KafkaTestCluster {
   return {
     kind,

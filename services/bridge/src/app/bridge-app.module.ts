@@ -25,10 +25,15 @@ export function storageOptions(config: BridgeConfig): TemporalStorageOptions {
           password: config.CLICKHOUSE_PASSWORD,
         }
       : { kind: 'embedded', dataDir: config.CLICKHOUSE_DATA_DIR ?? '' };
-  return { clickhouse, database: config.CLICKHOUSE_DATABASE, retentionDays: config.RETENTION_DAYS };
+  return {
+    clickhouse,
+    database: config.CLICKHOUSE_DATABASE,
+    cluster: config.CLICKHOUSE_CLUSTER,
+    retentionDays: config.RETENTION_DAYS,
+  };
 }
 
-export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics): TemporalBridgeOptions {
+export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics, logger?: Logger): TemporalBridgeOptions {
   return {
     temporalStorage: storageOptions(config),
     correlationCache: {
@@ -42,7 +47,21 @@ export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics): Tem
     maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
     maxDataBytes: config.MAX_EVENT_DATA_BYTES,
     stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    observer: metrics.observer,
+    observer: {
+      ...metrics.observer,
+      correlationRecovery: (report) => {
+        metrics.observer.correlationRecovery?.(report);
+        // Which calls lost their trace or duration for good: say it, by id (a few).
+        if (report.unrecovered.length > 0)
+          logger?.warn(
+            { unrecovered: report.unrecovered.length, correlationIds: report.unrecovered.slice(0, 20) },
+            'correlation state lost (Redis) and not in storage: these calls stay without trace id or duration',
+          );
+      },
+      // Not committed, so consumed again after the restart: a warning, not a loss.
+      unstoredAtStop: (info) =>
+        logger?.warn(info, 'stopped with events not stored (storage down); their offsets are not committed'),
+    },
   };
 }
 
@@ -61,7 +80,7 @@ export class BridgeAppModule {
         BridgeMetricsModule,
         TemporalBridgeModule.forRootAsync({
           inject: [BridgeMetrics],
-          useFactory: (metrics: BridgeMetrics) => bridgeOptions(config, metrics),
+          useFactory: (metrics: BridgeMetrics) => bridgeOptions(config, metrics, logger),
         }),
       ],
       providers: [

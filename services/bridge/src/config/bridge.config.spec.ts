@@ -1,6 +1,7 @@
 import { ConfigError } from '@temporal-bridge/service-kit';
 import { describe, expect, it } from 'vitest';
 
+import { storageOptions } from '../app/bridge-app.module';
 import { loadBridgeConfig } from './bridge.config';
 
 const minimal = { KAFKA_BROKERS: 'k1:9092,k2:9092', REDIS_URL: 'redis://r:6379', CLICKHOUSE_URL: 'http://ch:8123' };
@@ -74,5 +75,17 @@ describe('bridge configuration', () => {
       KAFKA_SASL_PASSWORD: 'p',
     });
     expect([config.KAFKA_SSL, config.KAFKA_SASL_MECHANISM]).toEqual([true, 'scram-sha-512']);
+  });
+
+  it('CLICKHOUSE_CLUSTER selects the cluster layout, only on a server, by a plain name', () => {
+    expect(storageOptions(loadBridgeConfig({ ...minimal, CLICKHOUSE_CLUSTER: 'temporal' })).cluster).toBe('temporal');
+    expect(storageOptions(loadBridgeConfig({ ...minimal, CLICKHOUSE_CLUSTER: '' })).cluster).toBeUndefined();
+    expect(problems({ ...minimal, CLICKHOUSE_CLUSTER: 'a b' })).toEqual([
+      expect.stringMatching(/^CLICKHOUSE_CLUSTER: must be a cluster name/),
+    ]);
+    const { CLICKHOUSE_URL: _url, ...embedded } = minimal;
+    expect(problems({ ...embedded, CLICKHOUSE_DATA_DIR: '/d', CLICKHOUSE_CLUSTER: 'temporal' })).toEqual([
+      expect.stringMatching(/^CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL/),
+    ]);
   });
 });

@@ -57,6 +57,15 @@ export const bridgeEnvSchema = z
         .string()
         .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { error: 'must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)' }),
     ),
+    // A ClickHouse cluster to lay the tables out on (libs/temporal-storage README); unset: one server.
+    CLICKHOUSE_CLUSTER: envString().pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, {
+          error: 'must be a cluster name from remote_servers (a plain identifier)',
+        })
+        .optional(),
+    ),
     RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
     BUFFER_SIZE: envInt(1000, { min: 1, max: 1_000_000 }),
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
@@ -75,6 +84,13 @@ export const bridgeEnvSchema = z
         code: 'custom',
         path: ['CLICKHOUSE_URL'],
         message: 'set exactly one of CLICKHOUSE_URL (a server) or CLICKHOUSE_DATA_DIR (embedded)',
+      });
+    }
+    if (env.CLICKHOUSE_CLUSTER !== undefined && env.CLICKHOUSE_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLICKHOUSE_CLUSTER'],
+        message: 'needs CLICKHOUSE_URL (a server of that cluster); embedded ClickHouse has no cluster',
       });
     }
     if (

@@ -1,5 +1,6 @@
 import type { TemporalBridge } from '@temporal-bridge/temporal-bridge';
 import type { EachBatchPayload } from 'kafkajs';
+import type { Logger } from 'pino';
 
 import type { BridgeMetrics } from '../metrics/bridge-metrics';
 import type { DeadLetterProducer } from './dead-letter.producer';
@@ -8,12 +9,16 @@ import type { OffsetCommitter } from './offset-committer';
 
 /**
  * One Kafka batch (one partition) through the bridge, with the delivery
- * guarantee of ARCHITECTURE.md: the offset is committed only after every
+ * guarantee of docs/architecture.md: the offset is committed only after every
  * valid event of the batch is durably in ClickHouse and every invalid one is
  * acknowledged by the dead-letter topic. Nothing is committed otherwise, so a
  * crash anywhere replays the batch; replays duplicate nothing because events
  * without an event_id get a deterministic one (`kafka:topic/partition/offset`)
  * and a missing timestamp becomes the message's own timestamp.
+ *
+ * A valid event that ClickHouse refuses for its data is dead-lettered too
+ * (problem field "(storage)", ClickHouse's reason), by the flusher's
+ * isolation, before the batch counts as stored.
  *
  * A batch ends once its events are buffered (the bridge's bounded buffer
  * makes it wait when full) and its invalid messages dead-lettered; the
@@ -28,6 +33,7 @@ export class BatchProcessor {
     private readonly committer: OffsetCommitter,
     private readonly metrics: BridgeMetrics,
     private readonly heartbeatIntervalMs: number,
+    private readonly logger?: Logger,
   ) {}
 
   /** Set at shutdown's deadline: batches still waiting give up, uncommitted. */
@@ -70,6 +76,28 @@ export class BatchProcessor {
           raw: true,
           fallbackEventId: (i) => `kafka:${topic}/${partition}/${messages[i]!.offset}`,
           receivedAt: (i) => BigInt(messages[i]!.timestamp) * 1_000_000n,
+          // Valid events ClickHouse refuses (isolated by the flusher) are
+          // dead-lettered before the offset that covers them is committed.
+          onStorageReject: async (rejects) => {
+            await this.deadLetters.send(
+              rejects.map(({ index, reason }) => ({
+                topic,
+                partition,
+                message: messages[index]!,
+                problems: [{ field: '(storage)', reason }],
+              })),
+            );
+            this.metrics.deadLettered.inc(rejects.length);
+            this.logger?.warn(
+              {
+                topic,
+                partition,
+                offsets: rejects.map(({ index }) => messages[index]!.offset),
+                reason: rejects[0]!.reason,
+              },
+              `ClickHouse refused ${rejects.length} event(s); dead-lettered, the rest of the batch is stored`,
+            );
+          },
         },
       ),
     );

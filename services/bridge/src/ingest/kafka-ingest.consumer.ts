@@ -60,6 +60,7 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
       this.committer,
       metrics,
       config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      logger,
     );
     this.backpressure = new BackpressureController(this.consumer, config.KAFKA_TOPIC, bridge, metrics, logger);
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;

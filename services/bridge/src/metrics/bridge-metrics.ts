@@ -10,6 +10,9 @@ export class BridgeMetrics {
   readonly stored: Counter;
   readonly rejected: Counter;
   readonly deadLettered: Counter;
+  readonly refusedByStorage: Counter;
+  readonly correlationsRecovered: Counter;
+  readonly correlationsUnrecovered: Counter;
   readonly flushFailures: Counter;
   readonly flushDuration: Histogram;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
@@ -37,6 +40,21 @@ export class BridgeMetrics {
     this.deadLettered = new Counter({
       name: 'tb_bridge_dlq_messages_total',
       help: 'Messages sent to the dead-letter topic.',
+      registers,
+    });
+    this.refusedByStorage = new Counter({
+      name: 'tb_bridge_events_refused_by_storage_total',
+      help: 'Valid events ClickHouse refused for their data (isolated from their batch and dead-lettered).',
+      registers,
+    });
+    this.correlationsRecovered = new Counter({
+      name: 'tb_bridge_correlations_recovered_total',
+      help: 'Events whose correlation Redis had lost, completed from storage (a trace id, an exit duration).',
+      registers,
+    });
+    this.correlationsUnrecovered = new Counter({
+      name: 'tb_bridge_correlations_unrecovered_total',
+      help: 'Calls missing from Redis and from storage: their events stay without trace id or duration.',
       registers,
     });
     this.flushFailures = new Counter({
@@ -77,6 +95,11 @@ export class BridgeMetrics {
     },
     flushFailed: () => this.flushFailures.inc(),
     rejected: () => this.rejected.inc(),
+    storageRejected: (rejects) => this.refusedByStorage.inc(rejects.length),
+    correlationRecovery: ({ recovered, unrecovered }) => {
+      this.correlationsRecovered.inc(recovered);
+      this.correlationsUnrecovered.inc(unrecovered.length);
+    },
   };
 
   watch(bridge: TemporalBridge): void {

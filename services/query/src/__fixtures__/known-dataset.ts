@@ -1,7 +1,7 @@
 import type { JsonObject, TemporalEvent } from '@temporal-bridge/event-schema';
 
 /**
- * A small fleet whose answers are known by hand (ARCHITECTURE.md, query
+ * A small fleet whose answers are known by hand (docs/architecture.md, query
  * semantics), relative to T0: an hour ago on a whole second, recent enough
  * that storage's retention TTL keeps it.
  *

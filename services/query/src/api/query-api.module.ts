@@ -35,7 +35,7 @@ export interface QueryApiModuleOptions extends QueryApiOptions {
 }
 
 /**
- * The Cinema REST API (every GET /v1 route of ARCHITECTURE.md) over a
+ * The Cinema REST API (every GET /v1 route of docs/architecture.md) over a
  * TemporalStorage taken from the TEMPORAL_STORAGE token: controllers, zod
  * validation, the JSON error filter and the API key guard (both app-wide, so
  * routes another module adds under /v1, like standalone's ingest, get the

@@ -26,7 +26,7 @@ export interface QueryApiOptions {
   metricsPrefix?: string;
 }
 
-/** The documented defaults (ARCHITECTURE.md, services/query/README.md). */
+/** The documented defaults (docs/architecture.md, services/query/README.md). */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   defaultLimit: 1000,
   maxResultRows: 10_000,

@@ -9,7 +9,7 @@ import type {
 
 /*
  * Storage answers hold bigint nanoseconds, which JSON cannot carry: every
- * one goes out as a decimal string (ARCHITECTURE.md, "Timestamps go out as
+ * one goes out as a decimal string (docs/architecture.md, "Timestamps go out as
  * decimal strings everywhere").
  */
 

@@ -91,4 +91,15 @@ describe('query service configuration', () => {
       'DEFAULT_LIMIT: must not exceed MAX_RESULT_ROWS (1000), got 2000',
     ]);
   });
+
+  it('CLICKHOUSE_CLUSTER selects the cluster layout, only on a server', () => {
+    const config = loadConfig(queryServiceConfigSchema, {
+      CLICKHOUSE_URL: 'http://ch:8123',
+      CLICKHOUSE_CLUSTER: 'temporal',
+    });
+    expect(storageOptionsFromConfig(config).cluster).toBe('temporal');
+    expect(problems({ CLICKHOUSE_DATA_DIR: '/d', CLICKHOUSE_CLUSTER: 'temporal' })).toEqual([
+      'CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (a server of that cluster); embedded ClickHouse has no cluster',
+    ]);
+  });
 });

@@ -17,6 +17,33 @@ export const clickHouseEnvShape = {
   ),
 };
 
+/**
+ * A ClickHouse cluster to lay the tables out on (libs/temporal-storage
+ * README, "Cluster layout"); unset: one server. Needs CLICKHOUSE_URL.
+ */
+export const clickHouseClusterEnv = envString().pipe(
+  z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, {
+      error: 'must be a cluster name from remote_servers (a plain identifier)',
+    })
+    .optional(),
+);
+
+/** CLICKHOUSE_CLUSTER only with a server: embedded ClickHouse is one process. */
+export function checkClickHouseCluster(
+  config: { CLICKHOUSE_CLUSTER?: string; CLICKHOUSE_URL?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.CLICKHOUSE_CLUSTER !== undefined && config.CLICKHOUSE_URL === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CLICKHOUSE_CLUSTER'],
+      message: 'needs CLICKHOUSE_URL (a server of that cluster); embedded ClickHouse has no cluster',
+    });
+  }
+}
+
 /** What the API's behaviour depends on; standalone composes these into its own schema. */
 export const queryApiEnvShape = {
   API_KEYS: envList(),
@@ -28,7 +55,7 @@ export const queryApiEnvShape = {
 };
 
 /**
- * The query service's environment (ARCHITECTURE.md, Running; services/query/README.md).
+ * The query service's environment (docs/architecture.md, Running; services/query/README.md).
  * Parse it with service-kit's loadConfig: a bad value names its variable.
  */
 export const queryServiceConfigSchema = z
@@ -39,9 +66,11 @@ export const queryServiceConfigSchema = z
       z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }),
     ),
     ...clickHouseEnvShape,
+    CLICKHOUSE_CLUSTER: clickHouseClusterEnv,
     ...queryApiEnvShape,
   })
   .superRefine(checkClickHouseTarget)
+  .superRefine(checkClickHouseCluster)
   .superRefine(checkLimits);
 
 export type QueryServiceConfig = z.output<typeof queryServiceConfigSchema>;
@@ -105,6 +134,7 @@ export function storageOptionsFromConfig(config: QueryServiceConfig): TemporalSt
   return {
     clickhouse,
     database: config.CLICKHOUSE_DATABASE,
+    cluster: config.CLICKHOUSE_CLUSTER,
     queryTimeoutMs: config.QUERY_TIMEOUT_MS,
     maxResultRows: config.MAX_RESULT_ROWS,
   };

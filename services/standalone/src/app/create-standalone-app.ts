@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureQueryApp, createApiFastifyApp, serveCinemaUi } from '@temporal-bridge/query';
-import { MemoryCorrelationCache, TemporalBridge } from '@temporal-bridge/temporal-bridge';
+import { MemoryCorrelationCache, TemporalBridge, type IngestObserver } from '@temporal-bridge/temporal-bridge';
 import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import type { Logger } from 'pino';
 
@@ -36,6 +36,7 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
       maxDataBytes: config.MAX_EVENT_DATA_BYTES,
       stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      observer: standaloneObserver(logger),
     });
     const app = await createApiFastifyApp(StandaloneModule.forRoot({ config, storage, bridge }), {
       logger,
@@ -55,4 +56,23 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
     await storage.close();
     throw error;
   }
+}
+
+/** What the bridge reports that a person running standalone must see in the log. */
+function standaloneObserver(logger: Logger): IngestObserver {
+  return {
+    correlationRecovery: ({ unrecovered }) => {
+      if (unrecovered.length > 0)
+        logger.warn(
+          { unrecovered: unrecovered.length, correlationIds: unrecovered.slice(0, 20) },
+          'calls unknown to the correlation cache (restart) and to storage: their events stay without trace id or duration',
+        );
+    },
+    storageRejected: (rejects) =>
+      logger.warn(
+        { events: rejects.length, reason: rejects[0]?.reason },
+        'ClickHouse refused events; rejected by index',
+      ),
+    unstoredAtStop: (info) => logger.error(info, 'stopped with events not stored (storage down): they are lost'),
+  };
 }

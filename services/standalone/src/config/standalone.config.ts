@@ -14,7 +14,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const standaloneConfigSchema = z
   .object({
     PORT: envInt(4000, { min: 0, max: 65_535 }),
-    HOST: envString('0.0.0.0'),
+    // Loopback unless told otherwise: captured arguments and state can hold personal data.
+    HOST: envString('127.0.0.1'),
     DATA_DIR: envString('./data').transform((dir) => resolve(dir)),
     LOG_LEVEL: envString('info').pipe(
       z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }),
@@ -38,4 +39,17 @@ export type StandaloneConfig = z.output<typeof standaloneConfigSchema>;
 
 export function loadStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
   return loadConfig(standaloneConfigSchema, env);
+}
+
+/** Loopback addresses: only this machine can connect. */
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost|::ffff:127(\.\d{1,3}){3})$/i;
+
+/**
+ * The warning to log at start when the server is reachable beyond this
+ * machine with no API_KEYS (anyone who can reach it reads and writes every
+ * event), or undefined.
+ */
+export function exposureWarning(config: Pick<StandaloneConfig, 'HOST' | 'API_KEYS'>): string | undefined {
+  if (LOOPBACK.test(config.HOST) || config.API_KEYS.length > 0) return undefined;
+  return `listening on ${config.HOST} without API_KEYS: anyone who can reach this port can read every stored event (captured arguments and state can hold personal data) and write new ones; set API_KEYS, or HOST=127.0.0.1`;
 }

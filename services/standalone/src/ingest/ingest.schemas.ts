@@ -15,7 +15,9 @@ export const ingestResultSchema = z
           reason: z.string().describe('Each problem as "field: reason", separated by "; ".'),
         }),
       )
-      .describe('Invalid events, by index; they were not stored.'),
+      .describe(
+        'Invalid events, and events ClickHouse refused for their data (the reason starts with "storage refused the event"), by index; they were not stored.',
+      ),
   })
   .register(openApiSchemas, { id: 'IngestResult' });
 

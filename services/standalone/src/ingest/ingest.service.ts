@@ -14,6 +14,12 @@ import { NdjsonBody } from './ndjson';
  * HTTP ingest: a batch of events in, a 2xx only once the valid ones are
  * durably stored. Concurrent requests share the bridge's buffer, so their
  * events are written together in large inserts.
+ *
+ * Every wait of a request (for buffer space, then for storage) shares one
+ * deadline, INGEST_TIMEOUT_MS; past it the answer is 503 with Retry-After
+ * and says which of two cases it is: nothing was buffered (none of the
+ * request will be stored), or every valid event was buffered (all of them
+ * will be stored once storage is back). Never a part of a request silently.
  */
 @Injectable()
 export class IngestService {
@@ -31,25 +37,57 @@ export class IngestService {
         `body: at most ${this.config.INGEST_MAX_EVENTS} events per request (INGEST_MAX_EVENTS), got ${items.length + rejected.length}`,
       );
     }
-    const result = await this.bridge.submit(
-      items.map((item) => item.value),
-      { fallbackEventId: (i) => fallbackId(items[i]!.value) },
-    );
-    for (const { index, problems } of result.rejected)
-      rejected.push({ index: items[index]!.index, reason: reason(problems) });
+    // One deadline for every wait of this request: buffer space, then storage.
+    const started = Date.now();
+    const timeoutMs = this.config.INGEST_TIMEOUT_MS;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    // Events ClickHouse itself refuses (a value a column cannot hold) are
+    // isolated by the flusher and reported here by index, like invalid ones.
+    const refused: IngestResult['rejected'] = [];
+    let result: Awaited<ReturnType<TemporalBridge['submit']>>;
     try {
-      await this.bridge.waitUntilStored(result.ticket, { timeoutMs: this.config.INGEST_TIMEOUT_MS });
+      result = await this.bridge.submit(
+        items.map((item) => item.value),
+        {
+          fallbackEventId: (i) => fallbackId(items[i]!.value),
+          onStorageReject: (rejects) => {
+            for (const { index, reason } of rejects) refused.push({ index: items[index]!.index, reason });
+          },
+          signal: deadline,
+        },
+      );
     } catch (error) {
-      if (!(error instanceof FlushTimeoutError)) throw error;
+      if (!deadline.aborted) throw error;
+      // Nothing of this request entered the buffer: it will never be stored unless sent again.
       throw new ApiError(
         503,
         'storage_unavailable',
-        `the events were not stored within ${this.config.INGEST_TIMEOUT_MS} ms (storage is failing or behind); they are kept and retried, and sending them again is safe when they carry an event_id`,
+        `none of the events were accepted: the buffer stayed full for ${timeoutMs} ms (INGEST_TIMEOUT_MS; storage is failing or behind); nothing of this request will be stored, send it again later`,
         { 'retry-after': '5' },
         { cause: error },
       );
     }
-    return { accepted: result.accepted.length, rejected: rejected.sort((a, b) => a.index - b.index) };
+    for (const { index, problems } of result.rejected)
+      rejected.push({ index: items[index]!.index, reason: reason(problems) });
+    try {
+      const left = Math.max(1, timeoutMs - (Date.now() - started));
+      await this.bridge.waitUntilStored(result.ticket, { timeoutMs: left });
+    } catch (error) {
+      if (!(error instanceof FlushTimeoutError)) throw error;
+      // Buffered events are kept (they cannot be withdrawn from a batch in flight): say so.
+      throw new ApiError(
+        503,
+        'storage_unavailable',
+        `the ${result.accepted.length} valid events were not stored within ${timeoutMs} ms (INGEST_TIMEOUT_MS; storage is failing or behind); they are all kept and will be stored once storage is back, so sending them again is safe when they carry an event_id or a timestamp (stored once)`,
+        { 'retry-after': '5' },
+        { cause: error },
+      );
+    }
+    rejected.push(...refused);
+    return {
+      accepted: result.accepted.length - refused.length,
+      rejected: rejected.sort((a, b) => a.index - b.index),
+    };
   }
 
   /** Flushes the buffer; 503 if storage cannot take it in time. */
