@@ -230,6 +230,18 @@ describe('interaction', () => {
     await poll(() => page.getByTestId('cursor-time').textContent()).toBe(isoOf(at(5000)));
   });
 
+  it('zooms and pans with the keyboard, and the link follows', async () => {
+    await open(`?from=${at(0)}&to=${at(10_000)}`);
+    await poll(() => page.getByTestId('window').textContent()).toMatch(/→ 10\.0 ms$/);
+    await page.getByTestId('timeline').focus();
+    await page.keyboard.press('+');
+    await poll(() => page.getByTestId('window').textContent()).toMatch(/→ 6\.00 ms$/);
+    await page.keyboard.press('Shift+ArrowRight');
+    await poll(() => new URL(page.url()).searchParams.get('from')).toBe(at(2600));
+    await page.keyboard.press('-');
+    await poll(() => page.getByTestId('window').textContent()).toMatch(/→ 10\.0 ms$/);
+  });
+
   it('clicking a call opens its entry event', async () => {
     await open(`?from=${at(0)}&to=${at(10_000)}`);
     await poll(() => page.getByTestId('chart-summary').textContent()).toMatch(/^4 calls/);
