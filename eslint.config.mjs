@@ -41,7 +41,8 @@ export default tseslint.config(
             {
               // Applications install the SDK: it must not drag servers' clients along.
               sourceTag: 'scope:sdk',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'],
+              // scope:sdk: the runtime loads the transform (libs/auto-instrument).
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:sdk', 'scope:testing'],
               bannedExternalImports: [
                 '@nestjs/*',
                 '@clickhouse/*',

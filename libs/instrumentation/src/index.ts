@@ -1,4 +1,8 @@
 // Public entry of the SDK. Applications import from here only.
+// (Automatic instrumentation's module hooks live in ./register, which alone loads the parser.)
+export type { ManifestNode, ModuleDescriptor } from './auto/descriptor';
+export { DEFAULT_NODE_BUDGET, ProbeHost } from './auto/probe-host';
+export type { NodeCount, ProbeHostOptions } from './auto/probe-host';
 export { DEFAULT_REDACT_KEYS, REDACTED, Redactor } from './capture/redactor';
 export type { RetryOptions } from './pipeline/backoff';
 export type { DropPolicy } from './pipeline/event-queue';

@@ -143,6 +143,20 @@ export class EventSender {
     return { ok: result.ok && unsent === 0, unsent: Math.max(result.unsent, unsent) };
   }
 
+  /**
+   * Every event not yet confirmed (the batch in flight first, then the
+   * queue), removed from the sender: for a last synchronous hand-over when
+   * the process is exiting and no more sends can complete. The in-flight
+   * batch may already have arrived; the bridge deduplicates by event_id.
+   */
+  takeAll(): SerializedEvent[] {
+    const out = this.inFlight === undefined ? [] : this.inFlight;
+    this.inFlight = undefined;
+    out.push(...this.queue.take(this.queue.size));
+    this.stopTimers();
+    return out;
+  }
+
   private readonly run = (): void => {
     this.lingerTimer = undefined;
     this.retryTimer = undefined;

@@ -6,6 +6,7 @@ import { type EventDataBuilder } from '../capture/event-data.builder';
 import { type StatsCounters } from '../pipeline/runtime-stats';
 import { type IdCheck, type IdGenerator } from '../support/ids';
 import { CallContext, UNSAMPLED } from './call-context';
+import { type CurrentContext } from './current-context';
 import { type EventRecorder } from './event-recorder';
 import { type Sampler } from './sampler';
 
@@ -53,6 +54,7 @@ export class CallTracer {
 
   constructor(
     private readonly store: AsyncLocalStorage<CallContext>,
+    private readonly context: CurrentContext,
     private readonly recorder: EventRecorder,
     private readonly data: EventDataBuilder,
     private readonly sampler: Sampler,
@@ -64,7 +66,7 @@ export class CallTracer {
 
   /** The context a new call gets, UNSAMPLED for a dropped trace, or undefined to run the function untraced. */
   open(astNodeId: string | undefined): CallContext | undefined {
-    const parent = this.store.getStore();
+    const parent = this.context.get();
     if (parent !== undefined && !parent.sampled) return undefined;
     if (astNodeId !== undefined && !this.idCheck.valid(astNodeId)) {
       this.stats.dropped.invalid += 1;
@@ -90,7 +92,7 @@ export class CallTracer {
   ): T {
     const ctx = this.open(astNodeId);
     if (ctx === undefined) return args === undefined ? fn() : (Reflect.apply(fn, thisArg, args) as T);
-    if (ctx === UNSAMPLED) return this.store.run(ctx, invoke, fn, thisArg, args);
+    if (ctx === UNSAMPLED) return this.inside(ctx, fn, thisArg, args);
     const recordArgs = options?.args ?? (this.settings.captureArgs ? args : undefined);
     this.entry(
       ctx,
@@ -102,7 +104,7 @@ export class CallTracer {
     const captureResult = options?.captureResult ?? this.settings.captureResult;
     let result: T;
     try {
-      result = args === undefined ? this.store.run(ctx, fn) : this.store.run(ctx, invoke, fn, thisArg, args);
+      result = this.inside(ctx, fn, thisArg, args);
     } catch (error) {
       this.exit(ctx, astNodeId, captureResult, undefined, true, error);
       throw error;
@@ -124,6 +126,22 @@ export class CallTracer {
     }
     this.exit(ctx, astNodeId, captureResult, result, false, undefined);
     return result;
+  }
+
+  /**
+   * Runs fn as the current call: synchronously through the shared `current`
+   * pointer (automatic probes inside see it without AsyncLocalStorage), and
+   * across awaits and callbacks through the store.
+   */
+  inside<T>(ctx: CallContext, fn: (...args: never[]) => T, thisArg: unknown, args: readonly unknown[] | undefined): T {
+    const context = this.context;
+    const previous = context.current;
+    context.current = ctx;
+    try {
+      return this.store.run(ctx, invoke, fn, thisArg, args);
+    } finally {
+      context.current = previous;
+    }
   }
 
   entry(

@@ -19,15 +19,21 @@ export interface Producer {
  */
 export class EventRecorder {
   private seq = 0;
-  private readonly time: WireTime;
+  /** Shared with the automatic probes, which build their two events per call directly. */
+  readonly time: WireTime;
 
   constructor(
-    private readonly sender: EventSender,
+    readonly sender: EventSender,
     clock: Clock,
-    private readonly producer: Producer,
+    readonly producer: Producer,
     readonly ambientId: string,
   ) {
     this.time = new WireTime(clock);
+  }
+
+  /** The next per-producer sequence number (the automatic probes number their events here too). */
+  nextSeq(): number {
+    return this.seq++;
   }
 
   record(

@@ -139,7 +139,9 @@ export class InstrumentationRuntime {
    */
   runInCall<T>(call: CallHandle, fn: () => T): T {
     const core = this.core;
-    return core === undefined || call.context === undefined ? fn() : core.store.run(call.context, fn);
+    return core === undefined || call.context === undefined
+      ? fn()
+      : core.tracer.inside(call.context, fn, undefined, undefined);
   }
 
   /**
@@ -149,7 +151,27 @@ export class InstrumentationRuntime {
    * headers['x-trace-id'] = runtime.currentCall()?.traceId ?? '';
    */
   currentCall(): CallContext | undefined {
-    return this.core?.store.getStore();
+    return this.core?.context.get();
+  }
+
+  /**
+   * Removes and returns every unsent event: the last resort
+   * at process exit (see the automatic instrumentation's exit handling).
+   *
+   * @internal
+   */
+  takeUnsent(): SerializedEvent[] {
+    return this.core?.sender.takeAll() ?? [];
+  }
+
+  /**
+   * The enabled runtime's internals, for the automatic probes of this
+   * package (src/auto); not part of the public API.
+   *
+   * @internal
+   */
+  coreForProbes(): RuntimeCore | undefined {
+    return this.core;
   }
 
   /** @example runtime.stateChange({ cart_items: 3, status: 'paying' }, 'cart.ts:40'); */
@@ -269,6 +291,7 @@ export class InstrumentationRuntime {
     this.core = undefined;
     // Releases the async hook AsyncLocalStorage installed (it costs every promise in the process).
     core.store.disable();
+    core.context.stop();
     return core.sender.shutdown(timeoutMs);
   }
 }

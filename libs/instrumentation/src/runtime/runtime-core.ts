@@ -8,9 +8,10 @@ import { EventSender } from '../pipeline/event-sender';
 import { type StatsCounters } from '../pipeline/runtime-stats';
 import { createTransport } from '../transports/create-transport';
 import { type Transport } from '../transports/transport';
-import { IdCheck, isValidId } from '../support/ids';
+import { IdCheck, isValidId, type IdGenerator } from '../support/ids';
 import { type CallContext } from './call-context';
 import { CallTracer } from './call-tracer';
+import { CurrentContext } from './current-context';
 import { EventRecorder } from './event-recorder';
 import { InstrumentationConfigError, type ResolvedOptions, type TransportConfig } from './runtime-options';
 import { Sampler } from './sampler';
@@ -30,18 +31,28 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
  */
 export class RuntimeCore {
   readonly store = new AsyncLocalStorage<CallContext>();
+  /** The call running now: automatic probes and `traced()` share it (see CurrentContext). */
+  readonly context = new CurrentContext(this.store);
   readonly sender: EventSender;
   readonly tracer: CallTracer;
   readonly transportName: string;
-  private readonly recorder: EventRecorder;
-  private readonly data: EventDataBuilder;
-  private readonly sampler: Sampler;
+  // Read by the automatic probes (src/auto), which build their events on the same pipeline.
+  readonly recorder: EventRecorder;
+  readonly data: EventDataBuilder;
+  readonly sampler: Sampler;
+  readonly ids: IdGenerator;
+  readonly settings: {
+    captureArgs: boolean;
+    captureResult: boolean;
+    maxStringLength: number;
+    maxDataBytes: number;
+  };
   private readonly idCheck = new IdCheck();
 
   constructor(
     options: ResolvedOptions,
     transportConfig: TransportConfig | Transport,
-    private readonly stats: StatsCounters,
+    readonly stats: StatsCounters,
   ) {
     const transport = createTransport(transportConfig);
     this.transportName = transport.name;
@@ -53,11 +64,28 @@ export class RuntimeCore {
     this.recorder = new EventRecorder(this.sender, options.clock, producer, ambientId);
     this.data = new EventDataBuilder(options.capture, new Redactor(options.capture.redactKeys));
     this.sampler = new Sampler(options.sampling, options.random);
-    this.tracer = new CallTracer(this.store, this.recorder, this.data, this.sampler, options.ids, this.idCheck, stats, {
-      module: options.module,
+    this.ids = options.ids;
+    this.settings = {
       captureArgs: options.capture.captureArgs,
       captureResult: options.capture.captureResult,
-    });
+      maxStringLength: options.capture.maxStringLength,
+      maxDataBytes: options.capture.maxDataBytes,
+    };
+    this.tracer = new CallTracer(
+      this.store,
+      this.context,
+      this.recorder,
+      this.data,
+      this.sampler,
+      options.ids,
+      this.idCheck,
+      stats,
+      {
+        module: options.module,
+        captureArgs: options.capture.captureArgs,
+        captureResult: options.capture.captureResult,
+      },
+    );
   }
 
   snapshot(eventType: string, key: 'state' | 'variables', values: unknown, astNodeId: string | undefined): void {
@@ -124,7 +152,7 @@ export class RuntimeCore {
 
   /** The call to attribute an event to; null when sampling or an invalid id says not to emit it. */
   private admit(astNodeId: string | undefined): CallContext | undefined | null {
-    const ctx = this.store.getStore();
+    const ctx = this.context.get();
     if (ctx !== undefined ? !ctx.sampled : !this.sampler.node(astNodeId)) {
       this.stats.sampledOut += 1;
       return null;

@@ -1,0 +1,5 @@
+module.exports = {
+  formatPrice(n) {
+    return `$${n.toFixed(2)}`;
+  },
+};

@@ -1,0 +1,4 @@
+// Loaded with import() from the ESM entry.
+exports.circle = function circle(r) {
+  return Math.PI * r * r;
+};
