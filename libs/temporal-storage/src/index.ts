@@ -1,5 +1,5 @@
 // Public entry of @temporal-bridge/temporal-storage.
-export { TemporalStorage } from './temporal-storage';
+export { MAX_HISTOGRAM_BUCKETS, TemporalStorage } from './temporal-storage';
 export {
   InvalidArgumentError,
   InvalidCursorError,
@@ -37,3 +37,4 @@ export type {
   TraceRoot,
   TraceSummary,
 } from './storage.types';
+export type { CallPage, CallsOptions, EventHistogram, HistogramOptions, WindowCall } from './timeline.types';

@@ -19,6 +19,8 @@ import type { QueryContext } from './query/query-context';
 import { readStateAt } from './query/state-at.query';
 import { readStats } from './query/stats.query';
 import { readTracePage } from './query/traces.query';
+import { readEventHistogram } from './query/event-histogram.query';
+import { readWindowCalls } from './query/window-calls.query';
 import { quoteDatabase } from './schema/migration';
 import { MigrationRunner } from './schema/migration-runner';
 import type { SchemaLayout } from './schema/cluster-layout';
@@ -43,6 +45,10 @@ import type {
   TraceListOptions,
   TracePage,
 } from './storage.types';
+import type { CallPage, CallsOptions, EventHistogram, HistogramOptions } from './timeline.types';
+
+/** Most buckets one histogram answers (a density strip needs one per pixel column at most). */
+export const MAX_HISTOGRAM_BUCKETS = 10_000;
 
 const DEFAULTS = { database: 'temporal_bridge', retentionDays: 30, queryTimeoutMs: 10_000, maxResultRows: 10_000 };
 
@@ -345,6 +351,42 @@ export class TemporalStorage {
       event = target;
     }
     return readExecutionPath(this.ctx, event, opts.signal);
+  }
+
+  /**
+   * The calls overlapping [from, to] (entered at or before `to`, not exited
+   * before `from`; open calls included), in entry order, paged: for timelines.
+   */
+  async getCallsInWindow(from: bigint, to: bigint, opts: CallsOptions = {}): Promise<CallPage> {
+    const what = 'getCallsInWindow';
+    const range = checkRange(what, from, to);
+    const service = checkFilter(what, 'service', opts.service);
+    const traceId = checkFilter(what, 'trace_id', opts.trace_id);
+    return readWindowCalls(this.ctx, {
+      ...range,
+      service,
+      traceId,
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      fingerprint: queryFingerprint('calls', range.from, range.to, service, traceId),
+      signal: opts.signal,
+    });
+  }
+
+  /** Distinct events per equal time bucket over [from, to] (1 to 10 000 buckets): for density strips. */
+  async getEventHistogram(
+    from: bigint,
+    to: bigint,
+    buckets: number,
+    opts: HistogramOptions = {},
+  ): Promise<EventHistogram> {
+    const what = 'getEventHistogram';
+    const range = checkRange(what, from, to);
+    if (!Number.isSafeInteger(buckets) || buckets < 1 || buckets > MAX_HISTOGRAM_BUCKETS) {
+      throw new InvalidArgumentError(`${what}: buckets must be an integer from 1 to ${MAX_HISTOGRAM_BUCKETS}`);
+    }
+    const service = checkFilter(what, 'service', opts.service);
+    return readEventHistogram(this.ctx, { ...range, buckets, service, signal: opts.signal });
   }
 
   /** Deduplicated event count, time span, and bytes on disk / uncompressed over all tables. */

@@ -92,6 +92,23 @@ describe('OpenAPI', () => {
     ['/v1/state', { at: ['query', true], service: ['query', false], trace_id: ['query', false] }, 'StateSnapshot'],
     ['/v1/events/{event_id}/path', { event_id: ['path', true] }, 'ExecutionPath'],
     ['/v1/stats', {}, 'Stats'],
+    [
+      '/v1/calls',
+      {
+        from: ['query', true],
+        to: ['query', true],
+        service: ['query', false],
+        trace_id: ['query', false],
+        limit: ['query', false],
+        cursor: ['query', false],
+      },
+      'CallPage',
+    ],
+    [
+      '/v1/events/histogram',
+      { from: ['query', true], to: ['query', true], buckets: ['query', true], service: ['query', false] },
+      'EventHistogram',
+    ],
   ];
 
   it.each(routes)('documents GET %s: every parameter, the answer and the errors', (path, parameters, answer) => {
@@ -152,6 +169,9 @@ describe('OpenAPI', () => {
         'PathStep',
         'Stats',
         'Error',
+        'CallPage',
+        'WindowCall',
+        'EventHistogram',
       ]),
     );
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();

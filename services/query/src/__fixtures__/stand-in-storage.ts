@@ -52,6 +52,12 @@ export class StandInStorage implements ClosableQueryStorage {
   traceExecutionPath(...args: unknown[]) {
     return this.answer('traceExecutionPath', args, undefined);
   }
+  getCallsInWindow(...args: unknown[]) {
+    return this.answer('getCallsInWindow', args, { calls: [], next_cursor: null });
+  }
+  getEventHistogram(...args: unknown[]) {
+    return this.answer('getEventHistogram', args, { from: 0n, to: 0n, bucket_ns: 1n, buckets: [] });
+  }
   getStats() {
     return this.answer('getStats', [], {
       total_events: 0,

@@ -22,6 +22,8 @@ import { StoredBridgeReports } from '../stats/bridge-stats.source';
 import { StatsController } from '../stats/stats.controller';
 import { StorageQueries } from '../storage/storage-queries';
 import { TracesController } from '../traces/traces.controller';
+import { CallsController } from '../timeline/calls.controller';
+import { HistogramController } from '../timeline/histogram.controller';
 import type { QueryApiOptions } from './query-api.options';
 import { QUERY_API_OPTIONS, TEMPORAL_STORAGE } from './query-api.tokens';
 import type { QueryStorage } from './query-storage';
@@ -65,6 +67,8 @@ export class QueryApiModule implements OnModuleInit {
       imports,
       controllers: [
         ExportController,
+        HistogramController,
+        CallsController,
         EventsController,
         AstNodesController,
         CorrelationsController,

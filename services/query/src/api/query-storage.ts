@@ -15,6 +15,8 @@ import type {
   TracePage,
 } from '@temporal-bridge/temporal-storage';
 
+import type { TimelineStorage } from './timeline-storage';
+
 /** A bridge replica's latest self-reported stats, as stored by the bridge. */
 export interface BridgeReport {
   instance: string;
@@ -28,7 +30,7 @@ export interface BridgeReport {
  * port keeps the API testable with a stand-in (e.g. one that fails on demand)
  * and lists exactly the primitives the routes use.
  */
-export interface QueryStorage {
+export interface QueryStorage extends TimelineStorage {
   getEventsInRange(from: bigint, to: bigint, options?: RangeOptions): Promise<EventPage>;
   getEventsForAstNode(astNodeId: string, options?: PageOptions): Promise<EventPage>;
   getEventsForCorrelation(correlationId: string, options?: PageOptions): Promise<EventPage>;

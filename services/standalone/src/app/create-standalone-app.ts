@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureQueryApp, createApiFastifyApp } from '@temporal-bridge/query';
+import { configureQueryApp, createApiFastifyApp, serveCinemaUi } from '@temporal-bridge/query';
 import { MemoryCorrelationCache, TemporalBridge, type IngestObserver } from '@temporal-bridge/temporal-bridge';
 import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import type { Logger } from 'pino';
@@ -51,6 +51,7 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       description:
         'Standalone mode: HTTP ingest and the Cinema API over embedded ClickHouse. Timestamps are int64 nanoseconds since the Unix epoch, as decimal strings (queries also accept ISO-8601 with a zone). Errors are JSON {error, message} with a stable `error` code.',
     });
+    await serveCinemaUi(app);
     return app;
   } catch (error) {
     await bridge?.stop();
