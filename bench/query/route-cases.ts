@@ -51,7 +51,7 @@ export const routeCases: RouteCase[] = [
     route: 'GET /v1/ast-nodes/active (1 min)',
     applies: () => true,
     path: (s) => `/v1/ast-nodes/active?from=${s.timestamp}&to=${s.timestamp + MINUTE_NS}`,
-    raw: (storage, s) => storage.getActiveAstNodes(s.timestamp, s.timestamp + MINUTE_NS),
+    raw: (storage, s) => storage.findActiveAstNodes(s.timestamp, s.timestamp + MINUTE_NS),
   },
   {
     route: 'GET /v1/state (at)',

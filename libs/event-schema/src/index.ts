@@ -25,3 +25,22 @@ export {
 } from './timestamp-window';
 export type { TimestampWindow } from './timestamp-window';
 export { uuidv7 } from './uuidv7';
+export type {
+  ActiveAstNodesAnswer,
+  ActiveCallAnswer,
+  AstNodeAnswer,
+  AstNodeLocationAnswer,
+  AstNodeStatsAnswer,
+  AstNodeStatsListAnswer,
+  ErrorAnswer,
+  EventPageAnswer,
+  ExecutionPathAnswer,
+  FlushAnswer,
+  PathStepAnswer,
+  StateAnswer,
+  StateEntryAnswer,
+  StatsAnswer,
+  TracePageAnswer,
+  TraceRootAnswer,
+  TraceSummaryAnswer,
+} from './answers';

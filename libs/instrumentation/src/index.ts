@@ -33,7 +33,20 @@ export { DEFAULT_TOPIC, KafkaTransport } from './transports/kafka.transport';
 export type { KafkaTransportOptions } from './transports/kafka.transport';
 export { TransportError } from './transports/transport';
 export type { RejectedEvent, SendResult, Transport } from './transports/transport';
-export type { ActiveCall, ExecutionPath, PathStep, RemoteStats, StateSnapshot } from './remote/remote-answers';
+export type {
+  ActiveCall,
+  AstNode,
+  AstNodeLocation,
+  AstNodeStats,
+  AstNodeStatsList,
+  ExecutionPath,
+  PathStep,
+  RemoteStats,
+  StateEntry,
+  StateSnapshot,
+  TracePage,
+  TraceSummary,
+} from './remote/remote-answers';
 export { InvalidEventError, RemoteBridgeError } from './remote/remote-bridge.error';
 export { RemoteTemporalBridge } from './remote/remote-temporal-bridge';
 export type { RemoteTemporalBridgeOptions } from './remote/remote-temporal-bridge';

@@ -278,13 +278,16 @@ describe('Cinema Debugger primitives', () => {
 
   it('reconstructs state and open calls at an instant', async () => {
     const snapshot = await bridge.reconstructStateAt(BASE + 1250n);
-    expect(snapshot.state).toEqual({ x: 42 });
+    expect(snapshot.state.map((e) => [e.key, e.value])).toEqual([['x', 42]]);
     expect(snapshot.active_calls.map((c) => [c.correlation_id, c.function]).sort()).toEqual([
       ['exec_1', 'main'],
       ['exec_2', 'helper'],
     ]);
     const later = await bridge.reconstructStateAt(BASE + 1420n);
-    expect(later.state).toEqual({ x: 42, y: 42 });
+    expect(later.state.map((e) => [e.key, e.value])).toEqual([
+      ['x', 42],
+      ['y', 42],
+    ]);
     expect(later.active_calls.map((c) => c.correlation_id)).toEqual(['exec_1']);
   });
 

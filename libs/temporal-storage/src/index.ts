@@ -1,5 +1,5 @@
 // Public entry of @temporal-bridge/temporal-storage.
-export { TemporalStorage } from './temporal-storage';
+export { MAX_HISTOGRAM_BUCKETS, TemporalStorage } from './temporal-storage';
 export {
   InvalidArgumentError,
   InvalidCursorError,
@@ -11,7 +11,13 @@ export {
   StorageUnavailableError,
 } from './errors';
 export type {
+  ActiveAstNodes,
   ActiveCall,
+  AstNodeLocation,
+  AstNodeStats,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
+  AstNodeStatsSort,
   BridgeReport,
   ClickHouseConnectionConfig,
   EventPage,
@@ -20,9 +26,15 @@ export type {
   PathStep,
   QueryOptions,
   RangeOptions,
+  StateEntry,
   StateOptions,
   StateSnapshot,
   StorageStats,
   StoredCall,
   TemporalStorageOptions,
+  TraceListOptions,
+  TracePage,
+  TraceRoot,
+  TraceSummary,
 } from './storage.types';
+export type { CallPage, CallsOptions, EventHistogram, HistogramOptions, WindowCall } from './timeline.types';

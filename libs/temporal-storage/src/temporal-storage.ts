@@ -6,6 +6,8 @@ import { toStorageError } from './connection/error-mapping';
 import { InvalidArgumentError } from './errors';
 import { encodeEventRows, EVENT_INSERT_COLUMNS } from './ingest/event-rows';
 import { readActiveAstNodes } from './query/active-nodes.query';
+import { readAstNodeLocations } from './query/ast-node-location.query';
+import { readAstNodeStats } from './query/ast-node-stats.query';
 import { readBridgeReports, writeBridgeReport } from './query/bridge-reports.query';
 import { readOpenCalls } from './query/active-calls.query';
 import { readStoredCalls } from './query/call-lookup.query';
@@ -16,12 +18,19 @@ import { readExecutionPath } from './query/execution-path.query';
 import type { QueryContext } from './query/query-context';
 import { readStateAt } from './query/state-at.query';
 import { readStats } from './query/stats.query';
+import { readTracePage } from './query/traces.query';
+import { readEventHistogram } from './query/event-histogram.query';
+import { readWindowCalls } from './query/window-calls.query';
 import { quoteDatabase } from './schema/migration';
 import { MigrationRunner } from './schema/migration-runner';
 import type { SchemaLayout } from './schema/cluster-layout';
 import { MIGRATIONS } from './schema/migrations';
 import { applyRetention } from './schema/retention';
 import type {
+  ActiveAstNodes,
+  AstNodeLocation,
+  AstNodeStatsList,
+  AstNodeStatsOptions,
   StoredCall,
   BridgeReport,
   EventPage,
@@ -33,7 +42,13 @@ import type {
   StateSnapshot,
   StorageStats,
   TemporalStorageOptions,
+  TraceListOptions,
+  TracePage,
 } from './storage.types';
+import type { CallPage, CallsOptions, EventHistogram, HistogramOptions } from './timeline.types';
+
+/** Most buckets one histogram answers (a density strip needs one per pixel column at most). */
+export const MAX_HISTOGRAM_BUCKETS = 10_000;
 
 const DEFAULTS = { database: 'temporal_bridge', retentionDays: 30, queryTimeoutMs: 10_000, maxResultRows: 10_000 };
 
@@ -178,9 +193,90 @@ export class TemporalStorage {
     });
   }
 
+  /** Every event of this trace, in order, paged. */
+  async getEventsForTrace(traceId: string, opts: PageOptions = {}): Promise<EventPage> {
+    const what = 'getEventsForTrace';
+    const id = checkId(what, 'traceId', traceId);
+    return readEventPage(this.ctx, {
+      what,
+      fingerprint: queryFingerprint('trace', id),
+      where: 'trace_id = {trace_id:String}',
+      params: { trace_id: id },
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * The traces whose root call (a call without parent) entered in [from, to]:
+   * root call, services, start, duration, event and failed-call counts;
+   * sorted by start (default) or duration (longest first), paged.
+   */
+  async listTraces(from: bigint, to: bigint, opts: TraceListOptions = {}): Promise<TracePage> {
+    const what = 'listTraces';
+    const range = checkRange(what, from, to);
+    const service = checkFilter(what, 'service', opts.service);
+    const sort = opts.sort ?? 'start';
+    if (sort !== 'start' && sort !== 'duration') {
+      throw new InvalidArgumentError(`${what}: sort must be 'start' or 'duration'`);
+    }
+    if (opts.errors !== undefined && typeof opts.errors !== 'boolean') {
+      throw new InvalidArgumentError(`${what}: errors must be a boolean`);
+    }
+    const minDuration =
+      opts.minDurationNs === undefined ? undefined : checkTimestamp(what, 'minDurationNs', opts.minDurationNs);
+    const filters = [service, opts.errors === undefined ? undefined : String(opts.errors), minDuration, sort];
+    return readTracePage(this.ctx, {
+      from: range.from,
+      to: range.to,
+      service,
+      errors: opts.errors,
+      minDurationNs: minDuration,
+      sort,
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      fingerprint: queryFingerprint('traces', range.from, range.to, ...filters),
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Per AST node, the calls entered in [from, to]: count, failures, exact
+   * p50/p95/max duration of those that exited; sorted descending by `sort`
+   * (default calls), at most `limit` nodes, `truncated` when there were more.
+   */
+  async getAstNodeStats(from: bigint, to: bigint, opts: AstNodeStatsOptions = {}): Promise<AstNodeStatsList> {
+    const what = 'getAstNodeStats';
+    const range = checkRange(what, from, to);
+    const sort = opts.sort ?? 'calls';
+    if (!['calls', 'errors', 'p50', 'p95', 'max'].includes(sort)) {
+      throw new InvalidArgumentError(`${what}: sort must be one of calls, errors, p50, p95, max`);
+    }
+    return readAstNodeStats(this.ctx, {
+      from: range.from,
+      to: range.to,
+      service: checkFilter(what, 'service', opts.service),
+      sort,
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Where an AST node is in the source: one location per service that
+   * published it in its manifest (the latest), ordered by service; empty
+   * when no manifest named it.
+   */
+  async getAstNodeLocations(astNodeId: string, opts: QueryOptions = {}): Promise<AstNodeLocation[]> {
+    return readAstNodeLocations(this.ctx, checkId('getAstNodeLocations', 'astNodeId', astNodeId), opts.signal);
+  }
+
   /**
    * Sorted distinct AST nodes with an event in [from, to] or belonging to a
    * call that overlaps it (entered at or before `to`, not exited before `from`).
+   * Every one of them: the seed API's answer. Answers for clients use
+   * findActiveAstNodes, which caps the list and says so.
    */
   async getActiveAstNodes(from: bigint, to: bigint, opts: QueryOptions = {}): Promise<string[]> {
     const range = checkRange('getActiveAstNodes', from, to);
@@ -188,9 +284,26 @@ export class TemporalStorage {
   }
 
   /**
+   * getActiveAstNodes cut to the first `limit` ids (default and maximum
+   * maxResultRows), with `truncated` true when there were more.
+   */
+  async findActiveAstNodes(
+    from: bigint,
+    to: bigint,
+    opts: QueryOptions & { limit?: number } = {},
+  ): Promise<ActiveAstNodes> {
+    const what = 'findActiveAstNodes';
+    const range = checkRange(what, from, to);
+    const limit = pageLimit(what, opts.limit, this.ctx.maxResultRows);
+    const ids = await readActiveAstNodes(this.ctx, range.from, range.to, opts.signal);
+    return { ast_node_ids: ids.slice(0, limit), truncated: ids.length > limit };
+  }
+
+  /**
    * The latest value of every state key (data.state of state_change,
-   * data.variables of variable_snapshot) at or before `at`, and the calls
-   * entered at or before `at` that have no exit at or before it.
+   * data.variables of variable_snapshot) at or before `at`, per service, with
+   * the event that set it; and the calls entered at or before `at` that have
+   * no exit at or before it. Both capped at maxResultRows, saying so.
    */
   async reconstructStateAt(at: bigint, opts: StateOptions = {}): Promise<StateSnapshot> {
     const what = 'reconstructStateAt';
@@ -198,7 +311,7 @@ export class TemporalStorage {
     const service = checkFilter(what, 'service', opts.service);
     const traceId = checkFilter(what, 'trace_id', opts.trace_id);
     const [state, open] = await Promise.all([
-      readStateAt(this.ctx, { at: instant, service, traceId }, opts.signal),
+      readStateAt(this.ctx, { at: instant, service, traceId }, this.ctx.maxResultRows, opts.signal),
       readOpenCalls(
         this.ctx,
         { enteredBy: instant, closedBy: instant, service, traceId },
@@ -207,9 +320,13 @@ export class TemporalStorage {
         what,
       ),
     ]);
-    const snapshot: StateSnapshot = { at: instant, state, active_calls: open.calls };
-    if (open.truncated) snapshot.active_calls_truncated = true;
-    return snapshot;
+    return {
+      at: instant,
+      state: state.entries,
+      state_truncated: state.truncated,
+      active_calls: open.calls,
+      active_calls_truncated: open.truncated,
+    };
   }
 
   /**
@@ -234,6 +351,42 @@ export class TemporalStorage {
       event = target;
     }
     return readExecutionPath(this.ctx, event, opts.signal);
+  }
+
+  /**
+   * The calls overlapping [from, to] (entered at or before `to`, not exited
+   * before `from`; open calls included), in entry order, paged: for timelines.
+   */
+  async getCallsInWindow(from: bigint, to: bigint, opts: CallsOptions = {}): Promise<CallPage> {
+    const what = 'getCallsInWindow';
+    const range = checkRange(what, from, to);
+    const service = checkFilter(what, 'service', opts.service);
+    const traceId = checkFilter(what, 'trace_id', opts.trace_id);
+    return readWindowCalls(this.ctx, {
+      ...range,
+      service,
+      traceId,
+      limit: pageLimit(what, opts.limit, this.ctx.maxResultRows),
+      cursor: opts.cursor,
+      fingerprint: queryFingerprint('calls', range.from, range.to, service, traceId),
+      signal: opts.signal,
+    });
+  }
+
+  /** Distinct events per equal time bucket over [from, to] (1 to 10 000 buckets): for density strips. */
+  async getEventHistogram(
+    from: bigint,
+    to: bigint,
+    buckets: number,
+    opts: HistogramOptions = {},
+  ): Promise<EventHistogram> {
+    const what = 'getEventHistogram';
+    const range = checkRange(what, from, to);
+    if (!Number.isSafeInteger(buckets) || buckets < 1 || buckets > MAX_HISTOGRAM_BUCKETS) {
+      throw new InvalidArgumentError(`${what}: buckets must be an integer from 1 to ${MAX_HISTOGRAM_BUCKETS}`);
+    }
+    const service = checkFilter(what, 'service', opts.service);
+    return readEventHistogram(this.ctx, { ...range, buckets, service, signal: opts.signal });
   }
 
   /** Deduplicated event count, time span, and bytes on disk / uncompressed over all tables. */

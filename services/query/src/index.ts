@@ -30,4 +30,5 @@ export { openApiSchemas, schemaRef } from './openapi/openapi-schemas.registry';
 export { RequestSignal } from './request/request-signal.decorator';
 export type { BridgeStatsSource } from './stats/bridge-stats.source';
 export { StorageQueries } from './storage/storage-queries';
+export { cinemaUiDir, serveCinemaUi } from './ui/serve-cinema-ui';
 export { ValidParams, ValidQuery } from './validation/valid-params.decorator';

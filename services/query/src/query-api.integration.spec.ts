@@ -141,10 +141,12 @@ describe('GET /v1/ast-nodes/active', () => {
   it('answers the nodes with an event in the window and those of calls overlapping it', async () => {
     expect(await ok(`/v1/ast-nodes/active?from=${ns(3500)}&to=${ns(4500)}`)).toEqual({
       ast_node_ids: ['app.ts:1:1', 'bill.ts:1:1', 'lib.ts:10:1', 'lib.ts:11:5'],
+      truncated: false,
     });
     // c-child exited before the window; c-root never exits; e6 has no node.
     expect(await ok(`/v1/ast-nodes/active?from=${ns(5500)}&to=${ns(6500)}`)).toEqual({
       ast_node_ids: ['app.ts:1:1', 'bill.ts:1:1'],
+      truncated: false,
     });
   });
 });
@@ -162,34 +164,40 @@ describe('GET /v1/state', () => {
     module: entry.data?.['module'],
   });
 
-  it('answers the latest value per key and the calls still open at the instant', async () => {
-    expect(await ok(`/v1/state?at=${ns(4500)}`)).toEqual({
-      at: ns(4500),
-      state: { cart: 1, x: 42 },
-      active_calls: [call(e1), call(e8), call(e3)],
-    });
-    expect(await ok(`/v1/state?at=${ns(9000)}`)).toEqual({
-      at: ns(9000),
-      state: { cart: 2, user: 'ann', x: 42 },
-      active_calls: [call(e1)],
-    });
+  /** A state entry as the API answers it: the key's value and the event that set it. */
+  const set = (key: string, value: unknown, by: TemporalEvent) => ({
+    service: by.service,
+    key,
+    value,
+    event_id: by.event_id,
+    timestamp: by.timestamp.toString(),
+  });
+  const snapshot = (at: string, state: unknown[], activeCalls: unknown[]) => ({
+    at,
+    state,
+    state_truncated: false,
+    active_calls: activeCalls,
+    active_calls_truncated: false,
+  });
+
+  it('answers the latest value per key with the event that set it, and the calls still open', async () => {
+    expect(await ok(`/v1/state?at=${ns(4500)}`)).toEqual(
+      snapshot(ns(4500), [set('cart', 1, e2), set('x', 42, e4)], [call(e1), call(e8), call(e3)]),
+    );
+    expect(await ok(`/v1/state?at=${ns(9000)}`)).toEqual(
+      snapshot(ns(9000), [set('cart', 2, e6), set('user', 'ann', e6), set('x', 42, e4)], [call(e1)]),
+    );
   });
 
   it('filters by service and trace', async () => {
-    expect(await ok(`/v1/state?at=${ns(4500)}&service=billing`)).toEqual({
-      at: ns(4500),
-      state: {},
-      active_calls: [call(e8)],
-    });
-    expect(await ok(`/v1/state?at=${ns(6500)}&trace_id=trace-1`)).toEqual({
-      at: ns(6500),
-      state: { cart: 2, user: 'ann', x: 42 },
-      active_calls: [call(e1)],
-    });
+    expect(await ok(`/v1/state?at=${ns(4500)}&service=billing`)).toEqual(snapshot(ns(4500), [], [call(e8)]));
+    expect(await ok(`/v1/state?at=${ns(6500)}&trace_id=trace-1`)).toEqual(
+      snapshot(ns(6500), [set('cart', 2, e6), set('user', 'ann', e6), set('x', 42, e4)], [call(e1)]),
+    );
   });
 
   it('is empty before anything happened', async () => {
-    expect(await ok(`/v1/state?at=${ns(0)}`)).toEqual({ at: ns(0), state: {}, active_calls: [] });
+    expect(await ok(`/v1/state?at=${ns(0)}`)).toEqual(snapshot(ns(0), [], []));
   });
 });
 

@@ -58,9 +58,57 @@ describe('OpenAPI', () => {
       'EventPage',
     ],
     ['/v1/ast-nodes/active', { from: ['query', true], to: ['query', true] }, 'ActiveAstNodes'],
+    ['/v1/ast-nodes/{id}', { id: ['path', true] }, 'AstNode'],
+    [
+      '/v1/ast-nodes/stats',
+      {
+        from: ['query', true],
+        to: ['query', true],
+        service: ['query', false],
+        sort: ['query', false],
+        limit: ['query', false],
+      },
+      'AstNodeStatsList',
+    ],
+    [
+      '/v1/traces',
+      {
+        from: ['query', true],
+        to: ['query', true],
+        service: ['query', false],
+        error: ['query', false],
+        min_duration_ms: ['query', false],
+        sort: ['query', false],
+        limit: ['query', false],
+        cursor: ['query', false],
+      },
+      'TracePage',
+    ],
+    [
+      '/v1/traces/{trace_id}/events',
+      { trace_id: ['path', true], limit: ['query', false], cursor: ['query', false] },
+      'EventPage',
+    ],
     ['/v1/state', { at: ['query', true], service: ['query', false], trace_id: ['query', false] }, 'StateSnapshot'],
     ['/v1/events/{event_id}/path', { event_id: ['path', true] }, 'ExecutionPath'],
     ['/v1/stats', {}, 'Stats'],
+    [
+      '/v1/calls',
+      {
+        from: ['query', true],
+        to: ['query', true],
+        service: ['query', false],
+        trace_id: ['query', false],
+        limit: ['query', false],
+        cursor: ['query', false],
+      },
+      'CallPage',
+    ],
+    [
+      '/v1/events/histogram',
+      { from: ['query', true], to: ['query', true], buckets: ['query', true], service: ['query', false] },
+      'EventHistogram',
+    ],
   ];
 
   it.each(routes)('documents GET %s: every parameter, the answer and the errors', (path, parameters, answer) => {
@@ -84,6 +132,20 @@ describe('OpenAPI', () => {
     expect(events.find((p) => p.name === 'limit')?.schema).toEqual({ type: 'integer', minimum: 1 });
     expect(events.find((p) => p.name === 'service')?.schema).toEqual({ type: 'string', minLength: 1, maxLength: 128 });
     expect(doc.paths['/v1/events/{event_id}/path']!['get']!.responses['404']).toBeDefined();
+    expect(doc.paths['/v1/ast-nodes/{id}']!['get']!.responses['404']).toBeDefined();
+  });
+
+  it('documents the NDJSON export: its window, no limit, its media type', () => {
+    const operation = doc.paths['/v1/events/export']!['get']!;
+    expect(Object.fromEntries(operation.parameters.map((p) => [p.name, [p.in, p.required]]))).toEqual({
+      from: ['query', true],
+      to: ['query', true],
+      service: ['query', false],
+    });
+    expect(Object.keys(operation.responses['200']?.content ?? {})).toEqual(['application/x-ndjson']);
+    expect(operation.responses['400']?.content?.['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
   });
 
   it('lists health, readiness and metrics, and defines every referenced schema', () => {
@@ -94,12 +156,22 @@ describe('OpenAPI', () => {
         'EventPage',
         'Event',
         'ActiveAstNodes',
+        'AstNode',
+        'AstNodeLocation',
+        'TracePage',
+        'TraceSummary',
+        'AstNodeStatsList',
+        'AstNodeStats',
         'StateSnapshot',
+        'StateEntry',
         'ActiveCall',
         'ExecutionPath',
         'PathStep',
         'Stats',
         'Error',
+        'CallPage',
+        'WindowCall',
+        'EventHistogram',
       ]),
     );
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();

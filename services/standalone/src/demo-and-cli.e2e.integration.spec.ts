@@ -72,6 +72,10 @@ describe('the demo and the CLI', () => {
     expect(out).toMatch(/order\.[a-z0-9]+-\d+ +"received"/);
     expect(out).toMatch(/Payments\.charge/);
     expect(out).toMatch(/curl -s 'http:\/\/127\.0\.0\.1:\d+\/v1\/events\/[0-9a-f-]{36}\/path'/);
+    // It ends with the Cinema UI link to the failing order's trace, opened at the error.
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(
+      /^Watch it in the Cinema UI: http:\/\/127\.0\.0\.1:\d+\/\?trace=[^&\s]+&event=[0-9a-f-]{36}$/,
+    );
   });
 
   it('answers the same questions from the command line, as tables or JSON', async () => {

@@ -183,17 +183,21 @@ describe('SDK -> Kafka -> bridge -> ClickHouse -> query API', () => {
 
     // Time travel: just before the stock change the order was received, reserve was running.
     const before = (BigInt(stockChange.timestamp) - 1n).toString();
-    const state = await get<{ state: Record<string, unknown>; active_calls: Array<{ correlation_id: string }> }>(
-      `/v1/state?at=${before}`,
-    );
-    expect(state.state).toEqual({ 'order.1': 'received' });
+    const state = await get<{
+      state: Array<{ key: string; value: unknown }>;
+      active_calls: Array<{ correlation_id: string }>;
+    }>(`/v1/state?at=${before}`);
+    expect(state.state.map((e) => [e.key, e.value])).toEqual([['order.1', 'received']]);
     expect(state.active_calls.map((c) => c.correlation_id)).toEqual(
       expect.arrayContaining([root.correlation_id, reserve.correlation_id]),
     );
-    const after = await get<{ state: Record<string, unknown>; active_calls: unknown[] }>(
+    const after = await get<{ state: Array<{ key: string; value: unknown }>; active_calls: unknown[] }>(
       `/v1/state?at=${(BigInt(Date.now()) * 1_000_000n).toString()}`,
     );
-    expect(after.state).toEqual({ 'order.1': 'received', 'stock.book': 2 });
+    expect(after.state.map((e) => [e.key, e.value])).toEqual([
+      ['order.1', 'received'],
+      ['stock.book', 2],
+    ]);
     expect(after.active_calls).toEqual([]);
   });
 });

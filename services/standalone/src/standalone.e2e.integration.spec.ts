@@ -208,11 +208,14 @@ async function expectAnswers(): Promise<void> {
   expect(cartEvents[2]?.duration_ns).toBe('200');
 
   const active = await get(`/v1/ast-nodes/active?from=${at(1450)}&to=${at(1550)}`);
-  expect(active.body).toEqual({ ast_node_ids: ['pay.ts:20:1', 'pay.ts:31:7', 'shop.ts:10:1'] });
+  expect(active.body).toEqual({ ast_node_ids: ['pay.ts:20:1', 'pay.ts:31:7', 'shop.ts:10:1'], truncated: false });
 
   const state = await get(`/v1/state?at=${at(1450)}`);
   expect(state.body['at']).toBe(at(1450));
-  expect(state.body['state']).toEqual({ items: 3, total: 42.5 });
+  expect((state.body['state'] as Array<{ key: string; value: unknown }>).map((e) => [e.key, e.value])).toEqual([
+    ['items', 3],
+    ['total', 42.5],
+  ]);
   expect((state.body['active_calls'] as Array<{ correlation_id: string }>).map((c) => c.correlation_id).sort()).toEqual(
     ['charge', 'main'],
   );

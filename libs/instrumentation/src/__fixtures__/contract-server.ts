@@ -15,9 +15,11 @@ export interface Reply {
 }
 
 /**
- * A stand-in for our own REST service in tests (the standalone ingest and the
- * query API do not exist yet): a real node:http server on a free port that
- * records every request and answers with whatever the test's `answer` says.
+ * A server that answers whatever the test's `answer` says: a real node:http
+ * server on a free port that records every request. Only for what the real
+ * server never does on demand (fail an ingest with 503, answer malformed
+ * bodies, go away); the SDK's answers are tested against the real standalone
+ * server (services/standalone/src/sdk-remote-bridge.e2e.integration.spec.ts).
  */
 export class ContractServer {
   readonly requests: RecordedRequest[] = [];

@@ -1,7 +1,7 @@
 import { isValidId } from '../support/ids';
 
 /**
- * One instrumented function, as the transform describes it (AUTO-CONTRACT.md):
+ * One instrumented function, as the transform describes it (docs/auto-instrumentation.md):
  * positions are 1-based, of the original source; `hash` is the first 16 hex
  * characters of the SHA-256 of the function's source text.
  *

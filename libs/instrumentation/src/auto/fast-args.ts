@@ -27,7 +27,7 @@ export class FastArgs {
 
   /**
    * `args` is the array the instrumented call site built for this call
-   * alone (AUTO-CONTRACT.md): when it qualifies it becomes the captured
+   * alone (docs/auto-instrumentation.md): when it qualifies it becomes the captured
    * value itself (undefined turned into null in place), one allocation less.
    */
   entry(node: NodeInfo, args: unknown[]): JsonObject | undefined {

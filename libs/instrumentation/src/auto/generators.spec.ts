@@ -1,4 +1,4 @@
-// Generators written in the transform's shape (AUTO-CONTRACT.md): entry on
+// Generators written in the transform's shape (docs/auto-instrumentation.md): entry on
 // first resume, exit at completion, return() or throw(), and an abandoned
 // generator's call closed as abandoned when collected or at shutdown.
 import { setFlagsFromString } from 'node:v8';

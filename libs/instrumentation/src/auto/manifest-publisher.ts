@@ -5,7 +5,7 @@ import type { JsonObject } from '@temporal-bridge/event-schema';
 import { type InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { type ModuleDescriptor } from './descriptor';
 
-/** The event type of manifest events (AUTO-CONTRACT.md). */
+/** The event type of manifest events (docs/auto-instrumentation.md). */
 export const AST_NODES_EVENT = 'tb.ast_nodes';
 /** `data` of one manifest event stays under this (the bridge's limit is 64 KiB). */
 const CHUNK_BYTES = 60 * 1024;

@@ -1,5 +1,5 @@
 // The functions below are written by hand in exactly the shape the transform
-// gives (AUTO-CONTRACT.md), so these tests exercise the runtime side of the
+// gives (docs/auto-instrumentation.md), so these tests exercise the runtime side of the
 // contract with real runtimes and a collecting transport.
 import { setTimeout as sleep } from 'node:timers/promises';
 

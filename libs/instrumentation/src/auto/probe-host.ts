@@ -16,7 +16,7 @@ import { checkDescriptor, type ModuleDescriptor } from './descriptor';
 import { ModuleProbes } from './module-probes';
 import { NOOP_PROBES } from './noop-probes';
 
-/** The global the transformed code reads its probe host from (AUTO-CONTRACT.md). */
+/** The global the transformed code reads its probe host from (docs/auto-instrumentation.md). */
 export const PROBES_KEY = Symbol.for('temporal-bridge.probes');
 
 /** Default calls recorded per AST node per second. */

@@ -1,15 +1,28 @@
-import { parseEvent, serializeEvent, uuidv7, type TemporalEvent } from '@temporal-bridge/event-schema';
+import {
+  parseEvent,
+  serializeEvent,
+  uuidv7,
+  type ActiveAstNodesAnswer,
+  type TemporalEvent,
+} from '@temporal-bridge/event-schema';
 
 import { type InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { type HttpEndpointOptions } from '../support/http';
 import {
   bad,
   object,
+  toAstNode,
+  toAstNodeStats,
+  toTracePage,
+  toEvent,
   toEvents,
   toPath,
   toState,
+  type AstNode,
+  type AstNodeStatsList,
   type ExecutionPath,
   type RemoteStats,
+  type TracePage,
   type StateSnapshot,
 } from './remote-answers';
 import { InvalidEventError, RemoteBridgeError } from './remote-bridge.error';
@@ -91,13 +104,116 @@ export class RemoteTemporalBridge {
     return this.pages(`v1/correlations/${encodeURIComponent(correlationId)}/events`, {});
   }
 
-  /** AST node ids with an event in [start, end] or a call overlapping it, ascending. */
+  /**
+   * Every event of [start, end], however wide (GET /v1/events/export, NDJSON),
+   * as they arrive, in order: for windows too big to hold in memory.
+   *
+   * @example
+   * for await (const event of bridge.exportEvents(t0, t1)) process(event);
+   */
+  async *exportEvents(start: bigint, end: bigint, options: { service?: string } = {}): AsyncGenerator<TemporalEvent> {
+    const query = { from: nanos(start), to: nanos(end), service: options.service };
+    let index = 0;
+    for await (const line of this.rest.lines('v1/events/export', query)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (error) {
+        throw bad(`export line ${index} is not JSON`, line, error);
+      }
+      yield toEvent(json, `export line ${index}`);
+      index += 1;
+    }
+  }
+
+  /** Every event of a trace, in order, following cursors to the end. */
+  async getEventsForTrace(traceId: string): Promise<TemporalEvent[]> {
+    return this.pages(`v1/traces/${encodeURIComponent(traceId)}/events`, {});
+  }
+
+  /**
+   * One page of the traces whose root call entered in [start, end]
+   * (GET /v1/traces): filter by root service, failures (`errors`), minimum
+   * duration; sort by start (default) or duration, longest first.
+   */
+  async listTraces(
+    start: bigint,
+    end: bigint,
+    options: {
+      service?: string;
+      errors?: boolean;
+      minDurationMs?: number;
+      sort?: 'start' | 'duration';
+      limit?: number;
+      cursor?: string;
+    } = {},
+  ): Promise<TracePage> {
+    const query = {
+      from: nanos(start),
+      to: nanos(end),
+      service: options.service,
+      error: options.errors === undefined ? undefined : String(options.errors),
+      min_duration_ms: options.minDurationMs === undefined ? undefined : String(options.minDurationMs),
+      sort: options.sort,
+      limit: options.limit === undefined ? undefined : String(options.limit),
+      cursor: options.cursor,
+    };
+    return toTracePage(await this.rest.get('v1/traces', query));
+  }
+
+  /**
+   * AST node ids with an event in [start, end] or a call overlapping it,
+   * ascending: every one, or a rejection with code `truncated` when the
+   * server's row cap cut the list (use listActiveAstNodes to take the part).
+   */
   async getActiveAstNodes(start: bigint, end: bigint): Promise<string[]> {
+    const answer = await this.listActiveAstNodes(start, end);
+    if (answer.truncated) {
+      throw new RemoteBridgeError(
+        `more AST nodes were active than the server returns at once (${answer.ast_node_ids.length}): narrow the window or use listActiveAstNodes`,
+        { code: 'truncated', body: answer },
+      );
+    }
+    return answer.ast_node_ids;
+  }
+
+  /** The active AST nodes as the server answers them: at most its row cap, `truncated` when cut. */
+  async listActiveAstNodes(start: bigint, end: bigint): Promise<ActiveAstNodesAnswer> {
     const answer = object(await this.rest.get('v1/ast-nodes/active', { from: nanos(start), to: nanos(end) }), 'answer');
     const ids = answer['ast_node_ids'];
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
       throw bad('ast_node_ids is not a list of strings', answer);
-    return ids;
+    if (typeof answer['truncated'] !== 'boolean') throw bad('truncated is not a boolean', answer);
+    return { ast_node_ids: ids, truncated: answer['truncated'] };
+  }
+
+  /**
+   * Which functions are slow or failing: per AST node, the calls entered in
+   * [start, end], failures and p50/p95/max duration (GET /v1/ast-nodes/stats).
+   */
+  async getAstNodeStats(
+    start: bigint,
+    end: bigint,
+    options: { service?: string; sort?: 'calls' | 'errors' | 'p50' | 'p95' | 'max'; limit?: number } = {},
+  ): Promise<AstNodeStatsList> {
+    const query = {
+      from: nanos(start),
+      to: nanos(end),
+      service: options.service,
+      sort: options.sort,
+      limit: options.limit === undefined ? undefined : String(options.limit),
+    };
+    return toAstNodeStats(await this.rest.get('v1/ast-nodes/stats', query));
+  }
+
+  /** Where an AST node is in the source, per service; undefined when no manifest names it (404). */
+  async getAstNode(astNodeId: string): Promise<AstNode | undefined> {
+    try {
+      return toAstNode(await this.rest.get(`v1/ast-nodes/${encodeURIComponent(astNodeId)}`));
+    } catch (error) {
+      if (error instanceof RemoteBridgeError && error.status === 404 && error.code === 'not_found') return undefined;
+      throw error;
+    }
   }
 
   async reconstructStateAt(

@@ -29,6 +29,60 @@ export class RestClient {
     return this.request('POST', route, undefined, body);
   }
 
+  /**
+   * The lines of a streamed (NDJSON) answer, as they arrive. The timeout is
+   * an idle timeout here: an export may last minutes, but never `timeoutMs`
+   * without a byte. A body cut before its end (the server lost storage
+   * mid-stream) rejects with `incomplete_answer`, never ends quietly.
+   */
+  async *lines(route: string, query?: Record<string, string | undefined>): AsyncGenerator<string> {
+    const url = endpointUrl(this.endpoint.baseUrl, route, query);
+    const what = `GET ${url.pathname}${url.search}`;
+    const controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(new DOMException('idle', 'TimeoutError')), this.timeoutMs);
+    const touch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new DOMException('idle', 'TimeoutError')), this.timeoutMs);
+    };
+    try {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: requestHeaders(this.endpoint.apiKey, false),
+          signal: controller.signal,
+        });
+      } catch (error) {
+        throw this.unreachable(what, error);
+      }
+      if (!response.ok || response.body === null) {
+        const answer = await readJson(response).catch(() => undefined);
+        throw this.failed(what, response.status, answer);
+      }
+      const decoder = new TextDecoder();
+      let rest = '';
+      try {
+        for await (const chunk of response.body) {
+          touch();
+          rest += decoder.decode(chunk as Uint8Array, { stream: true });
+          const parts = rest.split('\n');
+          rest = parts.pop() ?? '';
+          for (const line of parts) if (line !== '') yield line;
+        }
+      } catch (error) {
+        throw new RemoteBridgeError(`${what}: the answer was cut before its end (${describeError(error)})`, {
+          status: response.status,
+          code: isTimeout(error) ? 'timeout' : 'incomplete_answer',
+          cause: error,
+        });
+      }
+      rest += decoder.decode();
+      if (rest !== '') yield rest;
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+  }
+
   private async request(
     method: 'GET' | 'POST',
     route: string,
@@ -46,12 +100,7 @@ export class RestClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const timeout = isTimeout(error);
-      const reason = timeout ? `no answer within ${this.timeoutMs} ms` : describeError(error);
-      throw new RemoteBridgeError(`${what} failed: ${reason}`, {
-        code: timeout ? 'timeout' : 'network_error',
-        cause: error,
-      });
+      throw this.unreachable(what, error);
     }
     let answer: unknown;
     try {
@@ -64,10 +113,23 @@ export class RestClient {
       });
     }
     if (response.ok) return answer;
+    throw this.failed(what, response.status, answer);
+  }
+
+  private unreachable(what: string, error: unknown): RemoteBridgeError {
+    const timeout = isTimeout(error);
+    const reason = timeout ? `no answer within ${this.timeoutMs} ms` : describeError(error);
+    return new RemoteBridgeError(`${what} failed: ${reason}`, {
+      code: timeout ? 'timeout' : 'network_error',
+      cause: error,
+    });
+  }
+
+  private failed(what: string, status: number, answer: unknown): RemoteBridgeError {
     const { error, message } = errorBody(answer);
-    throw new RemoteBridgeError(message ?? `${what} answered ${response.status}`, {
-      status: response.status,
-      code: error ?? `http_${response.status}`,
+    return new RemoteBridgeError(message ?? `${what} answered ${status}`, {
+      status,
+      code: error ?? `http_${status}`,
       body: answer,
     });
   }

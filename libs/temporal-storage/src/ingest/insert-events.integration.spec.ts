@@ -94,7 +94,10 @@ describe('insertEvents', () => {
     expect(await storage.getActiveAstNodes(BASE_NS + 70n, BASE_NS + 80n)).toEqual(['fn:open', 'fn:root']);
 
     const state = await storage.reconstructStateAt(BASE_NS + 50n);
-    expect(state.state).toEqual({ k: 1, x: 2 });
+    expect(state.state.map((e) => [e.key, e.value])).toEqual([
+      ['k', 1],
+      ['x', 2],
+    ]);
     expect(state.active_calls.map((c) => c.correlation_id)).toEqual(['root', 'child', 'open']);
 
     const path = await storage.traceExecutionPath('v1');

@@ -73,4 +73,25 @@ describe('getActiveAstNodes', () => {
     expect(await storage.getActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual([]);
     expect(await storage.getActiveAstNodes(0n, 0n)).toEqual([]);
   });
+
+  it('findActiveAstNodes caps the list at maxResultRows (or the limit) and says so', async () => {
+    const storage = await suite.open({ maxResultRows: 2 });
+    await storage.insertEvents([
+      ...call('a', 1100, 1200, { ast_node_id: 'fn:a' }),
+      ...call('b', 1100, 1200, { ast_node_id: 'fn:b' }),
+      ...call('c', 100, null, { ast_node_id: 'fn:c' }),
+    ]);
+    expect(await storage.findActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual({
+      ast_node_ids: ['fn:a', 'fn:b'],
+      truncated: true,
+    });
+    expect(await storage.findActiveAstNodes(WINDOW.from, WINDOW.to, { limit: 1 })).toEqual({
+      ast_node_ids: ['fn:a'],
+      truncated: true,
+    });
+    expect(await storage.findActiveAstNodes(BASE_NS + 1150n, BASE_NS + 1150n, { limit: 2 })).toMatchObject({
+      truncated: true,
+    });
+    expect(await storage.getActiveAstNodes(WINDOW.from, WINDOW.to)).toEqual(['fn:a', 'fn:b', 'fn:c']);
+  });
 });

@@ -71,3 +71,39 @@ function isCursorBody(value: unknown): value is CursorBody {
     body['e'].length <= 1024
   );
 }
+
+/**
+ * A cursor over another order than events' (traces, by start or duration):
+ * the sort key of the last row as strings, bound to the query that issued it
+ * like encodeCursor's.
+ */
+export function encodeKeyCursor(fingerprint: string, key: readonly string[]): string {
+  return Buffer.from(JSON.stringify({ v: VERSION, q: fingerprint, k: key }), 'utf8').toString('base64url');
+}
+
+/** Reads an encodeKeyCursor cursor of `arity` parts for the same query; anything else is an InvalidCursorError. */
+export function decodeKeyCursor(cursor: string, fingerprint: string, arity: number): string[] {
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) {
+    throw new InvalidCursorError('cursor is empty or too long');
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('cursor is not base64url');
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('cursor is malformed');
+  }
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const key = fields['k'];
+  if (
+    typeof fields['q'] !== 'string' ||
+    !Array.isArray(key) ||
+    key.length !== arity ||
+    !key.every((part) => typeof part === 'string' && part.length <= 1024)
+  ) {
+    throw new InvalidCursorError('cursor is malformed');
+  }
+  if (fields['v'] !== VERSION) throw new InvalidCursorError(`cursor version ${String(fields['v'])} is not supported`);
+  if (fields['q'] !== fingerprint) throw new InvalidCursorError('cursor belongs to another query');
+  return key as string[];
+}

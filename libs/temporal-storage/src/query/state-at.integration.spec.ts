@@ -2,6 +2,17 @@ import { startClickHouse } from '@temporal-bridge/testing';
 import { describe, expect, it } from 'vitest';
 
 import { BASE_NS, call, event, storageSuite } from '../__fixtures__/storage-fixture';
+import type { StateSnapshot } from '../storage.types';
+
+/** key -> value of a snapshot whose keys belong to one service (or none); a key twice would be a merge. */
+function valuesOf(snapshot: StateSnapshot): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const entry of snapshot.state) {
+    if (entry.key in out) throw new Error(`key ${entry.key} appears twice: ${JSON.stringify(snapshot.state)}`);
+    Object.defineProperty(out, entry.key, { value: entry.value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
 
 function state(id: string, at: number, values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return event(id, at, 'state_change', 'c', { data: { state: values } as never, ...extra });
@@ -19,13 +30,13 @@ describe('reconstructStateAt', () => {
       state('s3', 30, { cart: 3, late: null }),
       event('log', 28, 'log', 'c', { data: { state: { ignored: true } } }),
     ]);
-    expect((await storage.reconstructStateAt(BASE_NS + 9n)).state).toEqual({});
-    expect((await storage.reconstructStateAt(BASE_NS + 10n)).state).toEqual({
+    expect(valuesOf(await storage.reconstructStateAt(BASE_NS + 9n))).toEqual({});
+    expect(valuesOf(await storage.reconstructStateAt(BASE_NS + 10n))).toEqual({
       cart: 1,
       user: 'ann',
       deep: { list: [1, 2.5, 'x'], flag: true },
     });
-    expect((await storage.reconstructStateAt(BASE_NS + 29n)).state).toEqual({
+    expect(valuesOf(await storage.reconstructStateAt(BASE_NS + 29n))).toEqual({
       cart: 2,
       user: 'bob',
       deep: { list: [1, 2.5, 'x'], flag: true },
@@ -33,7 +44,13 @@ describe('reconstructStateAt', () => {
     });
     const later = await storage.reconstructStateAt(BASE_NS + 30n);
     expect(later.at).toBe(BASE_NS + 30n);
-    expect(later.state).toEqual({ cart: 3, user: 'bob', deep: { list: [1, 2.5, 'x'], flag: true }, i: 0, late: null });
+    expect(valuesOf(later)).toEqual({
+      cart: 3,
+      user: 'bob',
+      deep: { list: [1, 2.5, 'x'], flag: true },
+      i: 0,
+      late: null,
+    });
   });
 
   it('combines changes across day, hour, ten-minute and minute buckets exactly as a full scan would', async () => {
@@ -79,7 +96,7 @@ describe('reconstructStateAt', () => {
         if (e.timestamp > BASE_NS + BigInt(at)) continue;
         Object.assign(expected, (e.data!['state'] ?? e.data!['variables']) as object);
       }
-      expect((await storage.reconstructStateAt(BASE_NS + BigInt(at))).state, `state at offset ${at} ns`).toEqual(
+      expect(valuesOf(await storage.reconstructStateAt(BASE_NS + BigInt(at))), `state at offset ${at} ns`).toEqual(
         expected,
       );
     }
@@ -93,7 +110,7 @@ describe('reconstructStateAt', () => {
       state('c', 10, { bySeq: 'seq 1 again' }, { seq: 1 }),
       state('z', 10, { bySeq: 'no seq', byId: 'z without seq' }),
     ]);
-    expect((await storage.reconstructStateAt(BASE_NS + 10n)).state).toEqual({ bySeq: 'seq 2', byId: 'b' });
+    expect(valuesOf(await storage.reconstructStateAt(BASE_NS + 10n))).toEqual({ bySeq: 'seq 2', byId: 'b' });
   });
 
   it('keeps values exact: strings with escapes, unicode, floats, nested objects', async () => {
@@ -104,7 +121,7 @@ describe('reconstructStateAt', () => {
       'key with "quotes"': { a: [] as unknown[], b: {} },
     };
     await storage.insertEvents([state('s', 1, values)]);
-    expect((await storage.reconstructStateAt(BASE_NS + 1n)).state).toStrictEqual(values);
+    expect(valuesOf(await storage.reconstructStateAt(BASE_NS + 1n))).toStrictEqual(values);
   });
 
   it('lists the calls entered at or before T with no exit of their own at or before T', async () => {
@@ -130,7 +147,7 @@ describe('reconstructStateAt', () => {
       module: 'mod',
     });
     expect(snapshot.active_calls[2]).toMatchObject({ parent_id: 'root', entry_timestamp: BASE_NS + 100n });
-    expect(snapshot.active_calls_truncated).toBeUndefined();
+    expect(snapshot.active_calls_truncated).toBe(false);
   });
 
   it('applies the service and trace filters to the state and to the calls', async () => {
@@ -147,21 +164,74 @@ describe('reconstructStateAt', () => {
       }),
     ]);
     const at = BASE_NS + 10n;
-    expect((await storage.reconstructStateAt(at)).state).toEqual({ shared: 'worker', apiOnly: 1, v: 1 });
+    // Each service keeps its own `shared`: nothing is merged across services.
+    expect((await storage.reconstructStateAt(at)).state.map((e) => [e.service, e.key, e.value])).toEqual([
+      ['api', 'apiOnly', 1],
+      ['api', 'shared', 'api'],
+      ['worker', 'shared', 'worker'],
+      ['worker', 'v', 1],
+    ]);
     const api = await storage.reconstructStateAt(at, { service: 'api' });
-    expect(api.state).toEqual({ shared: 'api', apiOnly: 1 });
+    expect(valuesOf(api)).toEqual({ shared: 'api', apiOnly: 1 });
     expect(api.active_calls.map((c) => c.correlation_id)).toEqual(['api-call']);
     const worker = await storage.reconstructStateAt(at, { trace_id: 't2' });
-    expect(worker.state).toEqual({ shared: 'worker' });
+    expect(valuesOf(worker)).toEqual({ shared: 'worker' });
     expect(worker.active_calls.map((c) => c.correlation_id)).toEqual(['worker-call']);
     const both = await storage.reconstructStateAt(at, { service: 'worker', trace_id: 't3' });
-    expect(both).toEqual({ at, state: { v: 1 }, active_calls: [] });
+    expect(both).toEqual({
+      at,
+      state: [{ service: 'worker', key: 'v', value: 1, event_id: 'v-worker', timestamp: BASE_NS + 7n }],
+      state_truncated: false,
+      active_calls: [],
+      active_calls_truncated: false,
+    });
   });
 
   it('answers an empty state and no calls before anything happened', async () => {
     const storage = await suite.open();
     await storage.insertEvents([state('s', 10, { k: 1 }), ...call('c1', 10, null)]);
-    expect(await storage.reconstructStateAt(BASE_NS + 9n)).toEqual({ at: BASE_NS + 9n, state: {}, active_calls: [] });
+    expect(await storage.reconstructStateAt(BASE_NS + 9n)).toEqual({
+      at: BASE_NS + 9n,
+      state: [],
+      state_truncated: false,
+      active_calls: [],
+      active_calls_truncated: false,
+    });
+  });
+
+  it('names the event that set each value, from the buckets of past days as from the raw events', async () => {
+    const storage = await suite.open();
+    const day = 86_400_000_000_000;
+    await storage.insertEvents([
+      state('old', -2 * day, { cart: 1, user: 'ann' }, { service: 'shop', seq: 4 }),
+      state('recent', -5, { cart: 2 }, { service: 'shop' }),
+      event('snap', -3, 'variable_snapshot', 'c', { data: { variables: { i: 7 } } }),
+    ]);
+    const snapshot = await storage.reconstructStateAt(BASE_NS);
+    expect(snapshot.state).toEqual([
+      // No service: sorts first (empty string), and carries none.
+      { key: 'i', value: 7, event_id: 'snap', timestamp: BASE_NS - 3n },
+      { service: 'shop', key: 'cart', value: 2, event_id: 'recent', timestamp: BASE_NS - 5n },
+      { service: 'shop', key: 'user', value: 'ann', event_id: 'old', timestamp: BASE_NS - BigInt(2 * day) },
+    ]);
+    // Before the recent change, cart comes from the day bucket, with its own event.
+    const before = await storage.reconstructStateAt(BASE_NS - 6n, { service: 'shop' });
+    expect(before.state.find((e) => e.key === 'cart')).toEqual({
+      service: 'shop',
+      key: 'cart',
+      value: 1,
+      event_id: 'old',
+      timestamp: BASE_NS - BigInt(2 * day),
+    });
+  });
+
+  it('caps the state at maxResultRows and says so', async () => {
+    const storage = await suite.open({ maxResultRows: 2 });
+    await storage.insertEvents([state('s', 1, { a: 1, b: 2, c: 3 })]);
+    const capped = await storage.reconstructStateAt(BASE_NS + 1n);
+    expect([capped.state.map((e) => e.key), capped.state_truncated]).toEqual([['a', 'b'], true]);
+    const fits = await storage.reconstructStateAt(BASE_NS + 1n, { trace_id: 'none' });
+    expect([fits.state, fits.state_truncated]).toEqual([[], false]);
   });
 
   it('reads further candidates when closed ones fill a page, so the cap counts open calls only', async () => {
@@ -180,7 +250,7 @@ describe('reconstructStateAt', () => {
     ]);
     const snapshot = await storage.reconstructStateAt(BASE_NS + 10n);
     expect(snapshot.active_calls.map((c) => c.correlation_id)).toEqual(['open-1', 'open-2']);
-    expect(snapshot.active_calls_truncated).toBeUndefined();
+    expect(snapshot.active_calls_truncated).toBe(false);
   });
 
   it('caps the open calls at maxResultRows and says so', async () => {

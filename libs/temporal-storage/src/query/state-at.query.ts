@@ -1,5 +1,6 @@
 import type { JsonValue } from '@temporal-bridge/event-schema';
 
+import type { StateEntry } from '../storage.types';
 import { changeKeySql, changeValueSql, STATE_BUCKET_NS } from '../schema/migrations/0003-state-buckets.migration';
 import type { QueryContext } from './query-context';
 
@@ -12,9 +13,9 @@ export interface StateRequest {
 /** Which object of `data` holds the keys each event type sets. */
 const KEYS_OF = "if(event_type = 'state_change', 'state', 'variables')";
 
-/** The changes of the events matching `where`, as (key, latest) rows shaped like state_buckets'. */
+/** The changes of the events matching `where`, as (service, key, latest) rows shaped like state_buckets'. */
 function rawChanges(ctx: QueryContext, where: string): string {
-  return `SELECT kv.1 AS key, ${changeKeySql('kv.2')} AS latest
+  return `SELECT toString(service) AS service, kv.1 AS key, ${changeKeySql('kv.2')} AS latest
     FROM ${ctx.db}.events
     ARRAY JOIN JSONExtractKeysAndValuesRaw(data, ${KEYS_OF}) AS kv
     WHERE event_type IN ('state_change', 'variable_snapshot') AND ${where}`;
@@ -36,9 +37,13 @@ export function bucketBounds(at: bigint): { day: bigint; hour: bigint; tenMinute
 }
 
 /**
- * The latest value of every key set at or before `at`: the max of the
- * change strings (changeKeySql), i.e. the later change in result order wins
- * a tie. Without a trace filter: the state_buckets covering
+ * The latest value of every (service, key) set at or before `at`, with the
+ * event that set it: the max of the change strings (changeKeySql), i.e. the
+ * later change in result order wins a tie; its timestamp and event_id are
+ * read back from the same string. Keys are per service: two services
+ * setting `cart` are two entries, never one silently overwriting the other.
+ * At most `limit` entries, ordered by service then key (`truncated` when
+ * there were more). Without a trace filter: the state_buckets covering
  * [0, at) at the coarsest level that fits, plus the raw events of at's
  * minute. With one, the trace's own events (few, found by the trace_id
  * index) are enough.
@@ -46,9 +51,10 @@ export function bucketBounds(at: bigint): { day: bigint; hour: bigint; tenMinute
 export async function readStateAt(
   ctx: QueryContext,
   request: StateRequest,
+  limit: number,
   signal: AbortSignal | undefined,
-): Promise<Record<string, JsonValue>> {
-  const params: Record<string, unknown> = { at: request.at };
+): Promise<{ entries: StateEntry[]; truncated: boolean }> {
+  const params: Record<string, unknown> = { at: request.at, state_rows: limit + 1 };
   let service = '';
   if (request.service !== undefined) {
     service = ' AND service = {service:String}';
@@ -61,7 +67,7 @@ export async function readStateAt(
   } else {
     const bounds = bucketBounds(request.at);
     Object.assign(params, { day: bounds.day, hour: bounds.hour, ten: bounds.tenMinutes, minute: bounds.minute });
-    changes = `SELECT key, latest
+    changes = `SELECT toString(service) AS service, key, latest
     FROM ${ctx.db}.state_buckets
     WHERE ((level = 3 AND bucket < {day:Int64})
         OR (level = 2 AND bucket >= {day:Int64} AND bucket < {hour:Int64})
@@ -70,27 +76,34 @@ export async function readStateAt(
     UNION ALL
     ${rawChanges(ctx, `timestamp >= {minute:Int64} AND timestamp <= {at:Int64}${service}`)}`;
   }
-  const rows = await ctx.gateway.select<{ key: string; value: string }>({
-    sql: `SELECT key, ${changeValueSql('max(latest)')} AS value
+  const rows = await ctx.gateway.select<{ service: string; key: string; value: string; ts: string; event_id: string }>({
+    sql: `SELECT service, key, ${changeValueSql('change')} AS value,
+    reinterpretAsInt64(reverse(substring(change, 1, 8))) AS ts,
+    substring(change, 17, position(change, '\\0', 17) - 17) AS event_id
 FROM
 (
-    ${changes}
+    SELECT service, key, max(latest) AS change
+    FROM
+    (
+        ${changes}
+    )
+    GROUP BY service, key
 )
-GROUP BY key
-ORDER BY key`,
+ORDER BY service, key
+LIMIT {state_rows:UInt32}`,
     params,
     signal,
     what: 'reconstructStateAt',
   });
-  const state: Record<string, JsonValue> = {};
-  for (const row of rows) {
-    // defineProperty: a key named "__proto__" must stay a key, not become the prototype.
-    Object.defineProperty(state, row.key, {
+  const entries = rows.slice(0, limit).map((row) => {
+    const entry: StateEntry = {
+      key: row.key,
       value: JSON.parse(row.value) as JsonValue,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return state;
+      event_id: row.event_id,
+      timestamp: BigInt(row.ts),
+    };
+    if (row.service !== '') entry.service = row.service;
+    return entry;
+  });
+  return { entries, truncated: rows.length > limit };
 }

@@ -7,6 +7,7 @@ export const TTL_COLUMNS: ReadonlyArray<readonly [table: string, column: string]
   ['calls', 'entry_ts'],
   ['call_exits', 'timestamp'],
   ['state_buckets', 'bucket'],
+  ['call_errors', 'timestamp'],
 ];
 
 /** The retention a table's engine clause declares: days, or 0 when it has no TTL. */

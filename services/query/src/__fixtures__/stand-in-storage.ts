@@ -25,14 +25,38 @@ export class StandInStorage implements ClosableQueryStorage {
   getEventsForCorrelation(...args: unknown[]) {
     return this.answer('getEventsForCorrelation', args, { events: [], next_cursor: null });
   }
-  getActiveAstNodes(...args: unknown[]) {
-    return this.answer('getActiveAstNodes', args, [] as string[]);
+  getEventsForTrace(...args: unknown[]) {
+    return this.answer('getEventsForTrace', args, { events: [], next_cursor: null });
+  }
+  listTraces(...args: unknown[]) {
+    return this.answer('listTraces', args, { traces: [], next_cursor: null });
+  }
+  findActiveAstNodes(...args: unknown[]) {
+    return this.answer('findActiveAstNodes', args, { ast_node_ids: [] as string[], truncated: false });
+  }
+  getAstNodeLocations(...args: unknown[]) {
+    return this.answer('getAstNodeLocations', args, []);
+  }
+  getAstNodeStats(...args: unknown[]) {
+    return this.answer('getAstNodeStats', args, { nodes: [], truncated: false });
   }
   reconstructStateAt(...args: unknown[]) {
-    return this.answer('reconstructStateAt', args, { at: 0n, state: {}, active_calls: [] });
+    return this.answer('reconstructStateAt', args, {
+      at: 0n,
+      state: [],
+      state_truncated: false,
+      active_calls: [],
+      active_calls_truncated: false,
+    });
   }
   traceExecutionPath(...args: unknown[]) {
     return this.answer('traceExecutionPath', args, undefined);
+  }
+  getCallsInWindow(...args: unknown[]) {
+    return this.answer('getCallsInWindow', args, { calls: [], next_cursor: null });
+  }
+  getEventHistogram(...args: unknown[]) {
+    return this.answer('getEventHistogram', args, { from: 0n, to: 0n, bucket_ns: 1n, buckets: [] });
   }
   getStats() {
     return this.answer('getStats', [], {

@@ -83,15 +83,21 @@ describe('serialization', () => {
   it('writes every nanosecond value as a decimal string', async () => {
     storage.behaviour.reconstructStateAt = async () => ({
       at: 2n ** 62n,
-      state: { k: { nested: [1, 'two'] } },
+      state: [{ service: 's', key: 'k', value: { nested: [1, 'two'] }, event_id: 'e0', timestamp: 2n ** 62n - 1n }],
+      state_truncated: false,
       active_calls: [{ correlation_id: 'c', entry_event_id: 'e', entry_timestamp: 2n ** 61n + 1n, function: 'f' }],
+      active_calls_truncated: true,
     });
     expect((await api.call('/v1/state?at=1')).body).toEqual({
       at: '4611686018427387904',
-      state: { k: { nested: [1, 'two'] } },
+      state: [
+        { service: 's', key: 'k', value: { nested: [1, 'two'] }, event_id: 'e0', timestamp: '4611686018427387903' },
+      ],
+      state_truncated: false,
       active_calls: [
         { correlation_id: 'c', entry_event_id: 'e', entry_timestamp: '2305843009213693953', function: 'f' },
       ],
+      active_calls_truncated: true,
     });
   });
 
@@ -123,7 +129,7 @@ describe('serialization', () => {
 
 describe('failures', () => {
   it('answers 504 query_timeout when storage does not answer within QUERY_TIMEOUT_MS', async () => {
-    storage.behaviour.getActiveAstNodes = () => new Promise(() => undefined);
+    storage.behaviour.findActiveAstNodes = () => new Promise(() => undefined);
     const started = Date.now();
     const answer = await api.call('/v1/ast-nodes/active?from=1&to=2');
     expect([answer.status, answer.body]).toEqual([

@@ -15,11 +15,15 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CorrelationsController } from '../correlations/correlations.controller';
 import { ApiExceptionFilter } from '../errors/api-exception.filter';
 import { EventsController } from '../events/events.controller';
+import { ExportController } from '../export/export.controller';
 import { HttpMetricsRecorder } from '../metrics/http-metrics.recorder';
 import { StateController } from '../state/state.controller';
 import { StoredBridgeReports } from '../stats/bridge-stats.source';
 import { StatsController } from '../stats/stats.controller';
 import { StorageQueries } from '../storage/storage-queries';
+import { TracesController } from '../traces/traces.controller';
+import { CallsController } from '../timeline/calls.controller';
+import { HistogramController } from '../timeline/histogram.controller';
 import type { QueryApiOptions } from './query-api.options';
 import { QUERY_API_OPTIONS, TEMPORAL_STORAGE } from './query-api.tokens';
 import type { QueryStorage } from './query-storage';
@@ -61,7 +65,17 @@ export class QueryApiModule implements OnModuleInit {
     return {
       module: QueryApiModule,
       imports,
-      controllers: [EventsController, AstNodesController, CorrelationsController, StateController, StatsController],
+      controllers: [
+        ExportController,
+        HistogramController,
+        CallsController,
+        EventsController,
+        AstNodesController,
+        CorrelationsController,
+        StateController,
+        StatsController,
+        TracesController,
+      ],
       providers: [
         ...providers,
         { provide: QUERY_API_OPTIONS, useValue: api },

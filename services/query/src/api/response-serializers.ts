@@ -1,10 +1,20 @@
-import { serializeEvent, type JsonValue, type SerializedEvent } from '@temporal-bridge/event-schema';
+import {
+  serializeEvent,
+  type ActiveCallAnswer,
+  type AstNodeAnswer,
+  type AstNodeStatsListAnswer,
+  type SerializedEvent,
+  type StateAnswer,
+  type TracePageAnswer,
+} from '@temporal-bridge/event-schema';
 import type {
-  ActiveCall,
+  AstNodeLocation,
+  AstNodeStatsList,
   EventPage,
   ExecutionPath,
   StateSnapshot,
   StorageStats,
+  TracePage,
 } from '@temporal-bridge/temporal-storage';
 
 /*
@@ -14,18 +24,16 @@ import type {
  */
 
 /** An active call with `entry_timestamp` as a decimal string. */
-export type SerializedActiveCall = Omit<ActiveCall, 'entry_timestamp'> & { entry_timestamp: string };
+export type SerializedActiveCall = ActiveCallAnswer;
 
-/** GET /v1/state */
-export function serializeStateSnapshot(snapshot: StateSnapshot): {
-  at: string;
-  state: Record<string, JsonValue>;
-  active_calls: SerializedActiveCall[];
-} {
+/** GET /v1/state: every cap stated (`state_truncated`, `active_calls_truncated`). */
+export function serializeStateSnapshot(snapshot: StateSnapshot): StateAnswer {
   return {
     at: snapshot.at.toString(),
-    state: snapshot.state,
+    state: snapshot.state.map((entry) => ({ ...entry, timestamp: entry.timestamp.toString() })),
+    state_truncated: snapshot.state_truncated,
     active_calls: snapshot.active_calls.map((call) => ({ ...call, entry_timestamp: call.entry_timestamp.toString() })),
+    active_calls_truncated: snapshot.active_calls_truncated,
   };
 }
 
@@ -69,4 +77,39 @@ export function toJsonSafe(value: unknown): unknown {
 /** GET /v1/events, /v1/ast-nodes/{id}/events, /v1/correlations/{id}/events */
 export function serializeEventPage(page: EventPage): { events: SerializedEvent[]; next_cursor: string | null } {
   return { events: page.events.map(serializeEvent), next_cursor: page.next_cursor };
+}
+
+/** GET /v1/ast-nodes/{id} */
+export function serializeAstNode(astNodeId: string, locations: readonly AstNodeLocation[]): AstNodeAnswer {
+  return {
+    ast_node_id: astNodeId,
+    locations: locations.map((location) => ({ ...location, seen_at: location.seen_at.toString() })),
+  };
+}
+
+/** GET /v1/traces */
+export function serializeTracePage(page: TracePage): TracePageAnswer {
+  return {
+    traces: page.traces.map((trace) => ({
+      ...trace,
+      start: trace.start.toString(),
+      duration_ns: trace.duration_ns?.toString() ?? null,
+    })),
+    next_cursor: page.next_cursor,
+  };
+}
+
+/** GET /v1/ast-nodes/stats */
+export function serializeAstNodeStats(from: bigint, to: bigint, list: AstNodeStatsList): AstNodeStatsListAnswer {
+  return {
+    from: from.toString(),
+    to: to.toString(),
+    nodes: list.nodes.map((node) => ({
+      ...node,
+      p50_ns: node.p50_ns?.toString() ?? null,
+      p95_ns: node.p95_ns?.toString() ?? null,
+      max_ns: node.max_ns?.toString() ?? null,
+    })),
+    truncated: list.truncated,
+  };
 }

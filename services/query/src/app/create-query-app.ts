@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 
 import type { QueryApiOptions } from '../api/query-api.options';
+import { serveCinemaUi } from '../ui/serve-cinema-ui';
 import { configureQueryApp } from './configure-api-app';
 import { createApiFastifyApp } from './create-api-app';
 import { QueryServiceModule, type ClosableQueryStorage } from './query-service.module';
@@ -32,5 +33,6 @@ export async function createQueryApp(options: QueryAppOptions): Promise<NestFast
     { logger: options.logger },
   );
   configureQueryApp(app, { corsOrigins: options.corsOrigins });
+  await serveCinemaUi(app);
   return app;
 }

@@ -1,3 +1,11 @@
+import type {
+  ActiveAstNodesAnswer,
+  AstNodeAnswer,
+  AstNodeStatsListAnswer,
+  JsonValue,
+  StateAnswer,
+  TracePageAnswer,
+} from '@temporal-bridge/event-schema';
 import { z } from 'zod';
 
 import { openApiSchemas } from './openapi-schemas.registry';
@@ -41,8 +49,37 @@ export const eventPageSchema = z
   .register(openApiSchemas, { id: 'EventPage' });
 
 export const activeAstNodesSchema = z
-  .object({ ast_node_ids: z.array(z.string()).meta({ description: 'Distinct, ascending.' }) })
-  .register(openApiSchemas, { id: 'ActiveAstNodes' });
+  .object({
+    ast_node_ids: z.array(z.string()).meta({ description: 'Distinct, ascending; at most MAX_RESULT_ROWS.' }),
+    truncated: z
+      .boolean()
+      .meta({ description: 'More nodes were active than MAX_RESULT_ROWS: the list is the first ones.' }),
+  })
+  .register(openApiSchemas, { id: 'ActiveAstNodes' }) satisfies z.ZodType<ActiveAstNodesAnswer>;
+
+export const astNodeSchema = z
+  .object({
+    ast_node_id: z.string(),
+    locations: z
+      .array(
+        z
+          .object({
+            service: z.string().optional().meta({ description: 'Absent when the manifest event had none.' }),
+            file: z.string().meta({ description: 'Project-relative, POSIX.' }),
+            line: z.number().int().meta({ description: '1-based, of the original source.' }),
+            column: z.number().int().meta({ description: '1-based.' }),
+            end_line: z.number().int(),
+            end_column: z.number().int(),
+            kind: z.string().meta({ description: 'function, arrow, method, getter, constructor, ...' }),
+            name: z.string().meta({ description: 'Qualified name, e.g. OrderService.place.' }),
+            hash: z.string().meta({ description: "First 16 hex chars of the SHA-256 of the function's source." }),
+            seen_at: nanos('Timestamp of the latest manifest event that described it.'),
+          })
+          .register(openApiSchemas, { id: 'AstNodeLocation' }),
+      )
+      .meta({ description: 'One per service that published the node (its latest manifest), ordered by service.' }),
+  })
+  .register(openApiSchemas, { id: 'AstNode' }) satisfies z.ZodType<AstNodeAnswer>;
 
 const activeCallSchema = z
   .object({
@@ -61,10 +98,34 @@ const activeCallSchema = z
 export const stateSnapshotSchema = z
   .object({
     at: nanos('The instant asked for, ns.'),
-    state: z.record(z.string(), z.unknown()).meta({ description: 'Latest value per key at or before `at`.' }),
-    active_calls: z.array(activeCallSchema),
+    state: z
+      .array(
+        z
+          .object({
+            service: z
+              .string()
+              .optional()
+              .meta({ description: 'Keys are per service: the same key in two services is two entries.' }),
+            key: z.string(),
+            // Any JSON: documented as an unconstrained schema.
+            value: z
+              .custom<JsonValue>(() => true)
+              .meta({ description: 'Its latest value at or before `at` (any JSON).' }),
+            event_id: z.string().meta({ description: 'The state_change or variable_snapshot that set it.' }),
+            timestamp: nanos('When that event happened.'),
+          })
+          .register(openApiSchemas, { id: 'StateEntry' }),
+      )
+      .meta({ description: 'Every (service, key) set at or before `at`, ordered by service then key.' }),
+    state_truncated: z
+      .boolean()
+      .meta({ description: 'More keys were set than MAX_RESULT_ROWS: `state` holds the first ones.' }),
+    active_calls: z.array(activeCallSchema).meta({ description: 'Ordered by entry time.' }),
+    active_calls_truncated: z
+      .boolean()
+      .meta({ description: 'More calls were open than MAX_RESULT_ROWS: `active_calls` holds the earliest.' }),
   })
-  .register(openApiSchemas, { id: 'StateSnapshot' });
+  .register(openApiSchemas, { id: 'StateSnapshot' }) satisfies z.ZodType<StateAnswer>;
 
 export const executionPathSchema = z
   .object({
@@ -75,6 +136,59 @@ export const executionPathSchema = z
     truncated: z.boolean().meta({ description: 'The path was cut to its latest MAX_RESULT_ROWS steps.' }),
   })
   .register(openApiSchemas, { id: 'ExecutionPath' });
+
+export const tracePageSchema = z
+  .object({
+    traces: z.array(
+      z
+        .object({
+          trace_id: z.string(),
+          root: z
+            .object({
+              correlation_id: z.string(),
+              entry_event_id: z.string().meta({ description: 'event_id of its function_entry.' }),
+              ast_node_id: z.string().optional(),
+              service: z.string().optional(),
+              function: z.string().optional(),
+              module: z.string().optional(),
+            })
+            .meta({ description: 'The call without parent that started the trace.' }),
+          services: z.array(z.string()).meta({ description: 'Services with an event in the trace, ascending.' }),
+          start: nanos("The root call's entry, ns."),
+          duration_ns: nanos("The root call's duration, ns; null while it has no exit.").nullable(),
+          events: z.number().int().meta({ description: 'Distinct events of the trace.' }),
+          errors: z.number().int().meta({
+            description: 'Calls that failed: an `error` event or a function_exit with data.error.',
+          }),
+        })
+        .register(openApiSchemas, { id: 'TraceSummary' }),
+    ),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null when this page is the last.' }),
+  })
+  .register(openApiSchemas, { id: 'TracePage' }) satisfies z.ZodType<TracePageAnswer>;
+
+export const astNodeStatsListSchema = z
+  .object({
+    from: nanos('The window asked for, ns.'),
+    to: nanos('The window asked for, ns.'),
+    nodes: z.array(
+      z
+        .object({
+          ast_node_id: z.string(),
+          calls: z.number().int().meta({ description: 'Calls of the node entered in the window.' }),
+          errors: z.number().int().meta({ description: 'Of those, the calls that failed.' }),
+          p50_ns: nanos('Median duration of those that exited; null when none did.').nullable(),
+          p95_ns: nanos('95th percentile duration; null when none exited.').nullable(),
+          max_ns: nanos('Longest duration; null when none exited.').nullable(),
+        })
+        .register(openApiSchemas, { id: 'AstNodeStats' }),
+    ),
+    truncated: z.boolean().meta({ description: 'More nodes had calls than `limit`: the list is the first ones.' }),
+  })
+  .register(openApiSchemas, { id: 'AstNodeStatsList' }) satisfies z.ZodType<AstNodeStatsListAnswer>;
 
 export const statsSchema = z
   .object({

@@ -27,9 +27,9 @@ export class StateController {
   @ApiOperation({
     summary: 'State at an instant',
     description:
-      'For every key set by state_change (data.state) or variable_snapshot (data.variables) at or before `at`, the latest value; plus the calls entered at or before `at` with no matching exit at or before it.',
+      'For every key set by state_change (data.state) or variable_snapshot (data.variables) at or before `at`: its latest value and the event that set it (event_id, timestamp, service). Keys are per service, never merged across services (`service` narrows to one). Plus the calls entered at or before `at` with no matching exit at or before it. Each list holds at most MAX_RESULT_ROWS, and `state_truncated` / `active_calls_truncated` say when it was cut.',
   })
-  @ApiJsonOk(stateSnapshotSchema, 'The state and the active calls at `at`.')
+  @ApiJsonOk(stateSnapshotSchema, 'The state, who set it, and the active calls at `at`.')
   @ApiErrorResponses()
   async stateAt(@ValidQuery(stateQuery) query: z.output<typeof stateQuery>, @RequestSignal() signal: AbortSignal) {
     const snapshot = await this.queries.run('reconstructStateAt', signal, (storage, querySignal) =>

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureQueryApp, createApiFastifyApp } from '@temporal-bridge/query';
+import { configureQueryApp, createApiFastifyApp, serveCinemaUi } from '@temporal-bridge/query';
 import { MemoryCorrelationCache, TemporalBridge, type IngestObserver } from '@temporal-bridge/temporal-bridge';
 import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import type { Logger } from 'pino';
@@ -53,6 +53,7 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       description:
         'Standalone mode: HTTP ingest and the Cinema API over embedded ClickHouse. Timestamps are int64 nanoseconds since the Unix epoch, as decimal strings (ingest and queries also accept RFC 3339 with a zone and up to nanosecond precision). Ingest rejects, by index, an explicit timestamp before the retention window (RETENTION_DAYS), more than MAX_CLOCK_SKEW_SECONDS in the future, or in an obviously wrong unit (seconds, milliseconds, microseconds, 0), naming the likely mistake. Errors are JSON {error, message} with a stable `error` code.',
     });
+    await serveCinemaUi(app);
     return app;
   } catch (error) {
     await bridge?.stop();

@@ -33,6 +33,37 @@ describe('CLI arguments', () => {
     expect(parse([]).command).toEqual({ name: 'help' });
   });
 
+  it('reads the trace listing and the AST node statistics', () => {
+    expect(
+      parse(['traces', '-1h', 'now', '--errors', '--min-duration-ms', '2.5', '--sort', 'duration', '--limit', '20'])
+        .command,
+    ).toEqual({
+      name: 'traces',
+      from: NOW - 3_600_000_000_000n,
+      to: NOW,
+      service: undefined,
+      errors: true,
+      minDurationMs: 2.5,
+      sort: 'duration',
+      limit: 20,
+    });
+    expect(parse(['traces', '1', '2']).command).toMatchObject({ errors: undefined, sort: undefined });
+    expect(parse(['export', '-2d', 'now', '--service', 'shop']).command).toEqual({
+      name: 'export',
+      from: NOW - 172_800_000_000_000n,
+      to: NOW,
+      service: 'shop',
+    });
+    expect(parse(['node-stats', '1', '2', '--service', 'shop', '--sort', 'p95']).command).toEqual({
+      name: 'node-stats',
+      from: 1n,
+      to: 2n,
+      service: 'shop',
+      sort: 'p95',
+      limit: undefined,
+    });
+  });
+
   it('takes the server from --url, else the environment, else localhost:4000', () => {
     expect(parse(['stats']).url).toBe('http://localhost:4000');
     expect(parse(['stats'], { TEMPORAL_BRIDGE_URL: 'http://q:4002/' }).url).toBe('http://q:4002');
@@ -47,6 +78,11 @@ describe('CLI arguments', () => {
     [['node'], /node takes <ast_node_id>/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['stats', '--bogus'], /Unknown option '--bogus'/],
+    [['traces', '1', '2', '--sort', 'name'], /--sort must be one of start, duration/],
+    [['traces', '1', '2', '--min-duration-ms', 'slow'], /--min-duration-ms must be a number/],
+    [['node-stats', '1'], /node-stats takes <from> <to>/],
+    [['export', 'now'], /export takes <from> <to>/],
+    [['node-stats', '1', '2', '--sort', 'slowest'], /--sort must be one of calls, errors, p50, p95, max/],
   ])('explains a bad command line: %j', (argv, message) => {
     expect(() => parse(argv)).toThrow(UsageError);
     expect(() => parse(argv)).toThrow(message);

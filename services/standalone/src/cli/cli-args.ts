@@ -14,6 +14,11 @@ commands:
   state <at> [--service S] [--trace T]           state and open calls at an instant
   path <event_id>                                the execution path that led to an event
   stats                                          bridge and storage statistics
+  traces <from> <to> [--service S] [--errors] [--min-duration-ms N] [--sort start|duration] [--limit N]
+                                                 traces whose root call started in a window
+  export <from> <to> [--service S]               every event of a window (any width) as NDJSON on stdout
+  node-stats <from> <to> [--service S] [--sort calls|errors|p50|p95|max] [--limit N]
+                                                 which functions are slow or failing
 
 times: decimal nanoseconds since the epoch, ISO-8601 with a zone
 (2026-11-24T10:00:00.5Z), "now", or relative to now (now-30s or -30s; s, m, h, d).
@@ -32,6 +37,25 @@ export type Command =
   | { name: 'state'; at: bigint; service?: string; trace?: string }
   | { name: 'path'; eventId: string }
   | { name: 'stats' }
+  | {
+      name: 'traces';
+      from: bigint;
+      to: bigint;
+      service?: string;
+      errors?: true;
+      minDurationMs?: number;
+      sort?: 'start' | 'duration';
+      limit?: number;
+    }
+  | { name: 'export'; from: bigint; to: bigint; service?: string }
+  | {
+      name: 'node-stats';
+      from: bigint;
+      to: bigint;
+      service?: string;
+      sort?: 'calls' | 'errors' | 'p50' | 'p95' | 'max';
+      limit?: number;
+    }
   | { name: 'help' };
 
 export interface CliInvocation {
@@ -76,6 +100,34 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, now: (
   } else if (name === 'path') {
     need(1, '<event_id>');
     command = { name, eventId: args[0]! };
+  } else if (name === 'traces') {
+    need(2, '<from> <to>');
+    const minDurationMs = values['min-duration-ms'] === undefined ? undefined : Number(values['min-duration-ms']);
+    if (minDurationMs !== undefined && !(minDurationMs >= 0))
+      throw new UsageError('--min-duration-ms must be a number of milliseconds');
+    command = {
+      name,
+      from: time(args[0], 'from'),
+      to: time(args[1], 'to'),
+      service: values.service,
+      errors: values.errors ? true : undefined,
+      minDurationMs,
+      sort: oneOf('--sort', values.sort, ['start', 'duration'] as const),
+      limit: positive('--limit', values.limit),
+    };
+  } else if (name === 'export') {
+    need(2, '<from> <to>');
+    command = { name, from: time(args[0], 'from'), to: time(args[1], 'to'), service: values.service };
+  } else if (name === 'node-stats') {
+    need(2, '<from> <to>');
+    command = {
+      name,
+      from: time(args[0], 'from'),
+      to: time(args[1], 'to'),
+      service: values.service,
+      sort: oneOf('--sort', values.sort, ['calls', 'errors', 'p50', 'p95', 'max'] as const),
+      limit: positive('--limit', values.limit),
+    };
   } else if (name === 'stats') {
     need(0, 'no arguments');
     command = { name };
@@ -100,12 +152,31 @@ function parseOrExplain(args: string[]) {
         service: { type: 'string' },
         trace: { type: 'string' },
         limit: { type: 'string' },
+        sort: { type: 'string' },
+        errors: { type: 'boolean', default: false },
+        'min-duration-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** An optional flag limited to some values. */
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** An optional positive integer flag. */
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`${flag} must be a positive integer`);
+  return number;
 }
 
 const UNITS: Record<string, bigint> = {

@@ -1,5 +1,11 @@
 import { formatTimestamp, type TemporalEvent } from '@temporal-bridge/event-schema';
-import type { ExecutionPath, RemoteStats, StateSnapshot } from '@temporal-bridge/instrumentation';
+import type {
+  AstNodeStatsList,
+  ExecutionPath,
+  RemoteStats,
+  StateSnapshot,
+  TracePage,
+} from '@temporal-bridge/instrumentation';
 
 /** A plain-text table: columns padded to their widest cell. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -46,12 +52,10 @@ export function pathTable(path: ExecutionPath): string {
 }
 
 export function stateText(snapshot: StateSnapshot, keyFilter?: (key: string) => boolean): string {
-  const keys = Object.keys(snapshot.state)
-    .filter((k) => keyFilter?.(k) ?? true)
-    .sort();
+  const entries = snapshot.state.filter((e) => keyFilter?.(e.key) ?? true);
   const state = table(
-    ['key', 'value'],
-    keys.map((k) => [k, brief(snapshot.state[k], 60)]),
+    ['service', 'key', 'value', 'set by', 'at'],
+    entries.map((e) => [e.service ?? '', e.key, brief(e.value, 48), e.event_id, clock(e.timestamp)]),
   );
   const calls = table(
     ['entered', 'correlation', 'function', 'ast node'],
@@ -62,7 +66,8 @@ export function stateText(snapshot: StateSnapshot, keyFilter?: (key: string) => 
       c.ast_node_id ?? '',
     ]),
   );
-  return `state at ${formatTimestamp(snapshot.at)}:\n${state}\n\ncalls open then:\n${calls}`;
+  const cut = (truncated: boolean, what: string): string => (truncated ? `\n(more ${what}: the server's row cap)` : '');
+  return `state at ${formatTimestamp(snapshot.at)}:\n${state}${cut(snapshot.state_truncated, 'keys')}\n\ncalls open then:\n${calls}${cut(snapshot.active_calls_truncated, 'calls')}`;
 }
 
 export function statsText(stats: RemoteStats): string {
@@ -72,4 +77,42 @@ export function statsText(stats: RemoteStats): string {
 /** JSON output for scripts: bigints as decimal strings, like the API. */
 export function asJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+}
+
+/** Nanoseconds as milliseconds with three decimals; empty for none. */
+function millis(nanos: bigint | null): string {
+  if (nanos === null) return '';
+  const micros = nanos / 1_000n;
+  return `${micros / 1_000n}.${(micros % 1_000n).toString().padStart(3, '0')} ms`;
+}
+
+export function tracesTable(page: TracePage): string {
+  const rows = table(
+    ['start', 'trace', 'root', 'duration', 'events', 'errors', 'services'],
+    page.traces.map((t) => [
+      clock(t.start),
+      t.trace_id,
+      [t.root.module, t.root.function].filter(Boolean).join('.') || t.root.correlation_id,
+      t.duration_ns === null ? '(open)' : millis(t.duration_ns),
+      String(t.events),
+      String(t.errors),
+      t.services.join(','),
+    ]),
+  );
+  return page.next_cursor === null ? rows : `${rows}\n(more traces: narrow the window or raise --limit)`;
+}
+
+export function nodeStatsTable(list: AstNodeStatsList): string {
+  const rows = table(
+    ['ast node', 'calls', 'errors', 'p50', 'p95', 'max'],
+    list.nodes.map((n) => [
+      n.ast_node_id,
+      String(n.calls),
+      String(n.errors),
+      millis(n.p50_ns),
+      millis(n.p95_ns),
+      millis(n.max_ns),
+    ]),
+  );
+  return list.truncated ? `${rows}\n(more nodes: raise --limit)` : rows;
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-import { systemClock } from '@temporal-bridge/event-schema';
+import { serializeEvent, systemClock } from '@temporal-bridge/event-schema';
 import { RemoteBridgeError, RemoteTemporalBridge } from '@temporal-bridge/instrumentation';
 
 import { parseCli, UsageError, USAGE, type CliInvocation } from './cli-args';
-import { asJson, eventsTable, pathTable, stateText, statsText } from './format';
+import { asJson, eventsTable, nodeStatsTable, pathTable, stateText, statsText, tracesTable } from './format';
 
-/** `npx temporal-bridge <command>` / `npm run -s cli -- <command>`: the Cinema primitives from a terminal. */
-async function run(invocation: CliInvocation): Promise<string> {
+/**
+ * `npx temporal-bridge <command>` / `npm run -s cli -- <command>`: the Cinema
+ * primitives from a terminal. Resolves to the text to print, or undefined
+ * when the command wrote its output itself (export streams).
+ */
+async function run(invocation: CliInvocation): Promise<string | undefined> {
   const { command, json } = invocation;
   const bridge = new RemoteTemporalBridge({ baseUrl: invocation.url, apiKey: invocation.apiKey });
   switch (command.name) {
@@ -40,6 +44,19 @@ async function run(invocation: CliInvocation): Promise<string> {
       const path = await bridge.traceExecutionPath(command.eventId);
       return json ? asJson(path) : pathTable(path);
     }
+    case 'traces': {
+      const { from, to, name: _name, ...options } = command;
+      const page = await bridge.listTraces(from, to, options);
+      return json ? asJson(page) : tracesTable(page);
+    }
+    case 'node-stats': {
+      const { from, to, name: _name, ...options } = command;
+      const list = await bridge.getAstNodeStats(from, to, options);
+      return json ? asJson(list) : nodeStatsTable(list);
+    }
+    case 'export':
+      await exportNdjson(bridge, command);
+      return undefined;
     case 'stats': {
       const stats = await bridge.getStats();
       return json ? asJson(stats) : statsText(stats);
@@ -73,6 +90,22 @@ function npmBannerHint(json: boolean): void {
   }
 }
 
+/**
+ * Follows GET /v1/events/export to stdout, one event per line as the server
+ * wrote it, waiting for stdout to drain (a slow pipe holds the download, not
+ * memory). A stream cut by the server rejects: the exit code says so.
+ */
+async function exportNdjson(
+  bridge: RemoteTemporalBridge,
+  command: { from: bigint; to: bigint; service?: string },
+): Promise<void> {
+  for await (const event of bridge.exportEvents(command.from, command.to, { service: command.service })) {
+    if (!process.stdout.write(`${JSON.stringify(serializeEvent(event))}\n`)) {
+      await new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   quietOnClosedPipe();
   let invocation: CliInvocation;
@@ -84,7 +117,8 @@ async function main(): Promise<void> {
   }
   npmBannerHint(invocation.json);
   try {
-    process.stdout.write(`${await run(invocation)}\n`);
+    const output = await run(invocation);
+    if (output !== undefined) process.stdout.write(`${output}\n`);
   } catch (error) {
     if (error instanceof RemoteBridgeError) process.stderr.write(`error: ${error.message}\n`);
     else if (error instanceof UsageError) process.stderr.write(`error: ${error.message}\n`);

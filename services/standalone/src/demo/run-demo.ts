@@ -97,6 +97,11 @@ async function main(): Promise<void> {
   section('Statistics', '/v1/stats');
   console.log(statsText(await bridge.getStats()));
   console.log(`\nMore: ${url}/docs (OpenAPI), and npx temporal-bridge --help`);
+  // Last, so it is what a terminal leaves in view: the failing order's trace, opened at its error.
+  const link = new URL('/', url);
+  if (failure.trace_id !== undefined) link.searchParams.set('trace', failure.trace_id);
+  link.searchParams.set('event', failure.event_id);
+  console.log(`\nWatch it in the Cinema UI: ${link.href}`);
 }
 
 main().catch((error: unknown) => {

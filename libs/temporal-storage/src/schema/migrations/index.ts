@@ -3,6 +3,7 @@ import { eventsMigration } from './0001-events.migration';
 import { callsMigration } from './0002-calls.migration';
 import { stateBucketsMigration } from './0003-state-buckets.migration';
 import { bridgeReportsMigration } from './0004-bridge-reports.migration';
+import { astNodesAndCallErrorsMigration } from './0005-ast-nodes-and-call-errors.migration';
 
 /** Every migration this build ships, in order. Append; never edit one that was released. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
   callsMigration,
   stateBucketsMigration,
   bridgeReportsMigration,
+  astNodesAndCallErrorsMigration,
 ];
