@@ -47,7 +47,11 @@ function describeError(error: unknown): { message: string; needsKey?: boolean } 
   if (error instanceof ApiError) {
     if (error.status === 0) return { message: error.message };
     if (error.status === 401) return { message: `This server needs an API key: ${error.message}`, needsKey: true };
-    if (error.status === 503) return { message: `Storage is unavailable: ${error.message}. Retry in a moment.` };
+    if (error.status === 503) {
+      // The API's message already opens with "storage is unavailable" and ends with "retry later": say each once.
+      const reason = error.message.replace(/^storage is unavailable:\s*/i, '').replace(/[.;]?\s*retry later\.?$/i, '');
+      return { message: `Storage is unavailable: ${reason}. Retry in a moment.` };
+    }
     if (error.status === 504) return { message: `The query took too long: ${error.message}. Try a smaller window.` };
     if (error.status >= 400 && error.status < 500) return { message: `The API refused the request: ${error.message}` };
     return { message: `The server failed (${error.status}): ${error.message}` };
@@ -80,7 +84,6 @@ export function App() {
   const [livePaused, setLivePaused] = useState(false);
   const [reload, setReload] = useState(0);
   const [query, setQuery] = useState('');
-  const lastInteraction = useRef(0);
   const navigation = useRef<AbortController | undefined>(undefined);
   const callsRequest = useRef<AbortController | undefined>(undefined);
 
@@ -93,6 +96,7 @@ export function App() {
     if (history === 'push') window.history.pushState(null, '', writeUrlState(url) || '/');
     setStatus({ kind: 'loading', message: 'Finding what the link points at…' });
     setLive(url.live === true);
+    setLivePaused(false);
     try {
       const resolved = await resolveView(url, controller.signal);
       const origin = resolved.from;
@@ -293,14 +297,10 @@ export function App() {
   }, [settledUrl, status.kind]);
 
   // ----- live mode: follow new events, paused while the user scrubs -----
+  // Paused until the user resumes it: following new data would move the view out from under the cursor.
   useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => {
-      if (Date.now() - lastInteraction.current < 3000) {
-        setLivePaused(true);
-        return;
-      }
-      setLivePaused(false);
+    if (!live || livePaused) return;
+    const poll = () => {
       api
         .stats()
         .then((stats) => {
@@ -321,9 +321,10 @@ export function App() {
           setReload((n) => n + 1);
         })
         .catch(() => undefined);
-    }, 2000);
+    };
+    const timer = setInterval(poll, 2000);
     return () => clearInterval(timer);
-  }, [live, status.kind, navigate]);
+  }, [live, livePaused, status.kind, navigate]);
 
   // ----- derived -----
   const activeIds = useMemo(() => {
@@ -361,7 +362,7 @@ export function App() {
 
   // ----- actions -----
   const interact = () => {
-    lastInteraction.current = Date.now();
+    if (live) setLivePaused(true);
   };
   const onView = (start: number, end: number) => setView((v) => (v === undefined ? v : { ...v, start, end }));
   const onCursor = (t: number) => {
@@ -528,10 +529,14 @@ export function App() {
             type="button"
             aria-pressed={live}
             data-testid="live"
-            onClick={() => setLive((on) => !on)}
-            title="Follow new events as they arrive"
+            onClick={() => {
+              // Paused: the button resumes following; otherwise it turns live mode on or off.
+              if (live && livePaused) setLivePaused(false);
+              else setLive((on) => !on);
+            }}
+            title={live && livePaused ? 'Resume following new events' : 'Follow new events as they arrive'}
           >
-            {live ? (livePaused ? 'Live (paused while you scrub)' : 'Live ●') : 'Live'}
+            {live ? (livePaused ? 'Resume live' : 'Live ●') : 'Live'}
           </button>
         </div>
       </header>
@@ -573,6 +578,11 @@ export function App() {
           {chartLoading ? ' · loading…' : ''}
         </span>
       </div>
+      {live && livePaused && (
+        <p class="notice" role="status" data-testid="live-paused">
+          Live mode is paused while you scrub: new events are not followed until you press Resume live.
+        </p>
+      )}
       {problems.map((p) => (
         <p class="notice" role="status" key={p}>
           The link has a problem: {p}
