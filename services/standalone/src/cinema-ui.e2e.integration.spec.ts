@@ -4,11 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { buildProjects, freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createLogger } from '@temporal-bridge/service-kit';
+import {
+  buildProjects,
+  clickHouseClient,
+  freePort,
+  pollUntil,
+  repoPath,
+  TetheredProcess,
+} from '@temporal-bridge/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { at, cinemaDataset } from './__fixtures__/cinema-dataset';
+import { createStandaloneApp } from './app/create-standalone-app';
+import { loadStandaloneConfig } from './config/standalone.config';
 
 /**
  * The Cinema UI in Debian's Chromium (never a downloaded browser) against
@@ -27,6 +38,10 @@ let base: string;
 let context: BrowserContext;
 let page: Page;
 let consoleErrors: string[] = [];
+/** Origins the page may reach: the servers under test (anything else would break air-gapped use). */
+const origins: string[] = [];
+/** Failed API requests a test expects (Chromium logs each as a console error): status and path. */
+let expectedFailures: Array<{ status: number; path: RegExp }> = [];
 
 beforeAll(async () => {
   await Promise.all([
@@ -43,6 +58,7 @@ beforeAll(async () => {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   });
   base = `http://127.0.0.1:${port}`;
+  origins.push(base);
   await pollUntil(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, {
     timeoutMs: 60_000,
     intervalMs: 100,
@@ -70,12 +86,17 @@ beforeAll(async () => {
     const url = message.location().url;
     const probe = /\/v1\/(events\/[^/]+\/path|ast-nodes\/[^/]+|correlations\/[^/]+\/events)(\?|$)/.test(url);
     if (probe && message.text().includes('404')) return;
+    const status = /status of (\d{3})/.exec(message.text());
+    if (status !== null && url !== '') {
+      const path = new URL(url).pathname;
+      if (expectedFailures.some((f) => f.status === Number(status[1]) && f.path.test(path))) return;
+    }
     consoleErrors.push(`${message.text()} (${url})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
   // Requests outside the server under test would break air-gapped use.
   await context.route(
-    (url) => !url.href.startsWith(base) && !url.href.startsWith('data:'),
+    (url) => !origins.some((origin) => url.href.startsWith(origin)) && !url.href.startsWith('data:'),
     (route) => {
       consoleErrors.push(`external request: ${route.request().url()}`);
       return route.abort();
@@ -86,6 +107,7 @@ beforeAll(async () => {
 afterEach(() => {
   expect(consoleErrors, 'console errors').toEqual([]);
   consoleErrors = [];
+  expectedFailures = [];
 });
 
 afterAll(async () => {
@@ -311,6 +333,146 @@ describe('not found', () => {
     await expect
       .poll(() => page.getByTestId('results-message').textContent())
       .toMatch(/^Nothing matches "nothing-like-this"/);
+  });
+});
+
+/**
+ * When things go wrong or the user takes over: storage down (a second
+ * connection on the server's embedded ClickHouse detaches its database, the
+ * fault the ingest outage test uses), a 4xx from the API, live mode pausing
+ * while the user scrubs. This server runs in the test's process so that the
+ * test can reach its ClickHouse (libchdb binds one data directory per process).
+ */
+describe('faults and live pausing', () => {
+  let faultsDir: string;
+  let faultsApp: NestFastifyApplication;
+  let admin: Awaited<ReturnType<typeof clickHouseClient>>;
+  let faultsBase: string;
+
+  beforeAll(async () => {
+    faultsDir = await mkdtemp(join(tmpdir(), 'cinema-faults-'));
+    const config = loadStandaloneConfig({ DATA_DIR: faultsDir, LOG_LEVEL: 'silent' });
+    faultsApp = await createStandaloneApp(config, createLogger('cinema-faults', 'silent'));
+    const port = await freePort();
+    await faultsApp.listen(port, '127.0.0.1');
+    faultsBase = `http://127.0.0.1:${port}`;
+    origins.push(faultsBase);
+    admin = await clickHouseClient({ kind: 'embedded', dataDir: join(faultsDir, 'clickhouse') });
+    const ingest = await fetch(`${faultsBase}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(cinemaDataset),
+    });
+    expect(ingest.status, await ingest.clone().text()).toBe(202);
+  }, 120_000);
+
+  afterAll(async () => {
+    // Off this server first: a live page left on it would keep polling a closed port.
+    await page.goto('about:blank');
+    await admin?.close();
+    await faultsApp?.close();
+    await rm(faultsDir, { recursive: true, force: true });
+  });
+
+  describe('storage down', () => {
+    it('says storage is unavailable, and Retry shows the data once it is back', async () => {
+      // Only the API's 503s are expected; a 500 or a failure elsewhere still fails the test.
+      expectedFailures = [{ status: 503, path: /^\/v1\// }];
+      await admin.command({ query: 'DETACH DATABASE temporal_bridge' });
+      let attached = false;
+      try {
+        await page.goto(`${faultsBase}/?from=${at(-500)}&to=${at(10_000)}`);
+        await poll(() => page.getByTestId('error-message').textContent()).toBe(
+          'Storage is unavailable: ClickHouse cannot be reached or cannot answer. Retry in a moment.',
+        );
+        expect(await page.getByRole('alert').locator('h2').textContent()).toBe('Cannot show this view');
+        await page.screenshot({ path: join(ARTIFACTS, 'storage-down.png') });
+        await admin.command({ query: 'ATTACH DATABASE temporal_bridge' });
+        attached = true;
+      } finally {
+        if (!attached) await admin.command({ query: 'ATTACH DATABASE temporal_bridge' });
+      }
+      await page.getByRole('button', { name: 'Retry' }).click();
+      await poll(() => page.getByTestId('chart-summary').textContent()).toMatch(/^4 calls in 2 lanes/);
+      expect(await page.getByTestId('status').count()).toBe(0);
+    });
+  });
+
+  describe('a 4xx from the API', () => {
+    it('shows the message of the refusal', async () => {
+      expectedFailures = [{ status: 400, path: /^\/v1\// }];
+      // The API allows ids of at most 128 characters; the link itself is fine, so the API is asked and refuses.
+      const long = 'T'.repeat(200);
+      await page.goto(`${faultsBase}/?trace=${long}`);
+      await poll(() => page.getByTestId('error-message').textContent()).toMatch(
+        /^The API refused the request: .*must be at most 128 characters, got 200/,
+      );
+    });
+  });
+
+  describe('live mode while the user scrubs', () => {
+    it('pauses, says so, ignores new events until resumed, then follows them', async () => {
+      await page.goto(`${faultsBase}/?live=1`);
+      await poll(() => page.getByTestId('chart-summary').textContent()).toMatch(/^4 calls in 2 lanes/);
+      const liveButton = page.getByTestId('live');
+      expect(await liveButton.getAttribute('aria-pressed')).toBe('true');
+      expect(await page.getByTestId('live-paused').count()).toBe(0);
+
+      await page.getByTestId('timeline').focus();
+      await page.keyboard.press('ArrowLeft');
+      await poll(() => page.getByTestId('live-paused').textContent()).toContain('Live mode is paused while you scrub');
+      expect(await liveButton.textContent()).toBe('Resume live');
+      expect(await liveButton.getAttribute('aria-pressed')).toBe('true');
+
+      // While paused the UI does not poll, so an event arriving now is not shown.
+      const polls: string[] = [];
+      const onRequest = (request: { url(): string }) => {
+        if (new URL(request.url()).pathname === '/v1/stats') polls.push(request.url());
+      };
+      page.on('request', onRequest);
+      const ingest = await fetch(`${faultsBase}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          {
+            event_id: 'ev-while-paused',
+            event_type: 'function_entry',
+            correlation_id: 'c-while-paused',
+            trace_id: 'paused-T',
+            service: 'shop',
+            timestamp: at(30_000_000),
+            data: { function: 'arrivedWhilePaused' },
+          },
+        ]),
+      });
+      expect(ingest.status).toBe(202);
+      // Two live intervals (2 s each) pass without a poll.
+      await page.waitForTimeout(4_500);
+      expect(polls).toEqual([]);
+      expect(await callList()).not.toContain('trace paused-T: arrivedWhilePaused (open)');
+      await page.screenshot({ path: join(ARTIFACTS, 'live-paused.png') });
+
+      await liveButton.click();
+      await poll(() => liveButton.textContent()).toBe('Live ●');
+      expect(await page.getByTestId('live-paused').count()).toBe(0);
+      await poll(() => callList()).toContain('trace paused-T: arrivedWhilePaused (open)');
+      expect(polls.length).toBeGreaterThan(0);
+      page.off('request', onRequest);
+    });
+
+    it('dragging the cursor pauses it too', async () => {
+      await page.goto(`${faultsBase}/?live=1`);
+      await poll(() => page.getByTestId('chart-summary').textContent()).toMatch(/calls in \d+ lanes/);
+      const box = (await page.getByTestId('timeline').boundingBox())!;
+      // The axis and density strip band at the top of the canvas is where the cursor is dragged.
+      await page.mouse.move(box.x + box.width * 0.3, box.y + 10);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, box.y + 10, { steps: 5 });
+      await page.mouse.up();
+      await poll(() => page.getByTestId('live-paused').count()).toBe(1);
+      expect(await page.getByTestId('cursor-time').textContent()).toMatch(/Z$/);
+      expect(await page.getByTestId('live').textContent()).toBe('Resume live');
+    });
   });
 });
 
