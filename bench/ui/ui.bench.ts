@@ -12,7 +12,7 @@
  * on the strip until the state panel shows the answer for that instant).
  * Prints figures; asserts nothing. A shared machine makes them noisy.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,14 +66,46 @@ async function load(server: ServiceChild, end: bigint): Promise<ReturnType<typeo
   return dataset;
 }
 
+/** Where a first render's time went: the API requests as the browser saw them (resource timing). */
+interface RenderBreakdown {
+  /** Navigation start until the chart was drawn. */
+  total: number;
+  /** Per API route: requests, and the latest one's waiting for the first byte (server time) and download. */
+  requests: Array<{ route: string; count: number; start: number; ttfb: number; download: number; kb: number }>;
+}
+
 /** Navigates and waits until the chart says its calls are loaded (and a frame has been drawn). */
 async function firstRender(page: Page, url: string, calls: RegExp): Promise<number> {
+  return (await firstRenderBreakdown(page, url, calls)).total;
+}
+
+async function firstRenderBreakdown(page: Page, url: string, calls: RegExp): Promise<RenderBreakdown> {
   const started = performance.now();
   await page.goto(url);
   await page.getByTestId('chart-summary').filter({ hasText: calls }).waitFor({ timeout: 60_000 });
   await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-  return performance.now() - started;
+  const total = performance.now() - started;
+  const requests = await page.evaluate<RenderBreakdown['requests']>(`(() => {
+    const byRoute = new Map();
+    for (const e of performance.getEntriesByType('resource')) {
+      const route = new URL(e.name).pathname;
+      if (!route.startsWith('/v1/')) continue;
+      const seen = byRoute.get(route);
+      byRoute.set(route, { route, count: (seen ? seen.count : 0) + 1, start: e.startTime, ttfb: e.responseStart - e.requestStart,
+        download: e.responseEnd - e.responseStart, kb: Math.round(e.encodedBodySize / 1024) });
+    }
+    return [...byRoute.values()];
+  })()`);
+  return { total, requests };
 }
+
+const describeBreakdown = (b: RenderBreakdown): string =>
+  b.requests
+    .map(
+      (r) =>
+        `${r.route} x${r.count} (last: sent at ${fmt(r.start)}, server ${fmt(r.ttfb)}, download ${fmt(r.download)}, ${r.kb} KB)`,
+    )
+    .join('; ');
 
 /** Wheel-pans the timeline for `ms`, one wheel event per frame; answers each frame's duration. */
 async function panFrames(page: Page, ms: number): Promise<number[]> {
@@ -141,6 +173,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i += 1) windowMs.push(await firstRender(page, windowUrl, /^\d+ calls/));
     const summary = await page.getByTestId('chart-summary').textContent();
     console.log(`first render, one-minute window (${summary}): ${windowMs.map(fmt).join(', ')}`);
+    // BENCH_UI_PROFILE=<file>: a CPU profile of the page over this render (open it in Chrome's DevTools).
+    const profileTo = process.env['BENCH_UI_PROFILE'];
+    const cdp = profileTo === undefined ? undefined : await page.context().newCDPSession(page);
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
+    const breakdown = await firstRenderBreakdown(page, windowUrl, /^\d+ calls/);
+    if (cdp !== undefined && profileTo !== undefined) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(profileTo, JSON.stringify(profile));
+      await cdp.detach();
+    }
+    console.log(`  where one of them went (${fmt(breakdown.total)}): ${describeBreakdown(breakdown)}`);
     const traceUrl = `${server.url}/?trace=${dataset.bigTrace}`;
     const traceMs: number[] = [];
     for (let i = 0; i < 3; i += 1) traceMs.push(await firstRender(page, traceUrl, /^10000 calls/));
@@ -153,6 +197,10 @@ async function main(): Promise<void> {
     console.log(
       `cursor to state (${latency.length} clicks): p50 ${fmt(percentile(latency, 0.5))}, p95 ${fmt(percentile(latency, 0.95))}`,
     );
+  } catch (error) {
+    // The server's last words, should it be the one that failed.
+    console.error(`standalone output:\n${server.proc.output().slice(-4000)}`);
+    throw error;
   } finally {
     await context.close();
     await server.stop();

@@ -153,8 +153,9 @@ export function App() {
     if (stale && status.kind !== 'empty') {
       callsRequest.current?.abort();
       callsRequest.current = controller;
-      // Load a margin around the view so that small pans need no request.
-      let margin = span / 2n;
+      // Load a margin around the view so that small pans need no request; not for the first chart of a
+      // view: it would triple the calls to wait for, and past MAX_CALLS cut off the end of the view itself.
+      let margin = chart === undefined ? 0n : span / 2n;
       if (span + 2n * margin > MAX_WINDOW_NS)
         margin = (MAX_WINDOW_NS - span) / 2n > 0n ? (MAX_WINDOW_NS - span) / 2n : 0n;
       const wantFrom = from - margin < 0n ? 0n : from - margin;

@@ -5,7 +5,12 @@ import type { UrlState } from './url-state';
 
 /** Most calls the chart holds at once; past it the user is asked to zoom in. */
 export const MAX_CALLS = 10_000;
-const CALL_PAGE = 5_000;
+/**
+ * Calls asked per page: all the chart holds, in one request (the API's default MAX_RESULT_ROWS);
+ * a server that allows fewer says so and is asked again with its limit. One request instead of
+ * two halves the round trips and the per-page work before the first render.
+ */
+const CALL_PAGE = MAX_CALLS;
 /** The API's default MAX_RANGE_SECONDS: the widest window asked for. */
 export const MAX_WINDOW_NS = 86_400n * NS_PER_S;
 /** Events loaded as ticks (for clicking and stepping) when the view holds at most this many. */

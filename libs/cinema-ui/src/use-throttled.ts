@@ -10,7 +10,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 export function useThrottled<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);
   const last = useRef(0);
+  const mounted = useRef(false);
   useEffect(() => {
+    // Mounting is not a change: the first value to follow it (a view just resolved) goes through at once.
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
     const wait = last.current + ms - Date.now();
     if (wait <= 0) {
       last.current = Date.now();
