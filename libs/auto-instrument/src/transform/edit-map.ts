@@ -17,37 +17,63 @@ export interface EncodedMap {
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** VLQ text of the small values that make up almost every delta, indexed by value + SMALL. */
-const SMALL = 1024;
-const SMALL_VLQ: string[] = Array.from({ length: 2 * SMALL + 1 }, (_, i) => vlqSlow(i - SMALL));
-
-/** Base64 VLQ of one signed integer (source map v3): sign in the lowest bit, 5 bits per digit. */
-function vlqSlow(value: number): string {
-  let rest = value < 0 ? (-value << 1) | 1 : value << 1;
-  let out = '';
-  do {
-    let digit = rest & 31;
-    rest >>>= 5;
-    if (rest > 0) digit |= 32;
-    out += BASE64[digit];
-  } while (rest > 0);
-  return out;
-}
-
-function vlq(value: number): string {
-  return value >= -SMALL && value <= SMALL ? (SMALL_VLQ[value + SMALL] as string) : vlqSlow(value);
-}
+const DIGITS = Uint8Array.from(BASE64, (c) => c.charCodeAt(0));
+const COMMA = 44;
+const SEMICOLON = 59;
+const ZERO = DIGITS[0] as number; // 'A': a delta of 0
 
 /**
- * Segments where magic-string's `hires: 'boundary'` puts them, so tools resolve the same
- * positions as before: the first character of each run of word characters and every other
- * character except the newline. A run is also cut where text was inserted.
+ * The mappings text, written as bytes into one growing buffer: a map has a segment for almost
+ * every character, and building it by string concatenation left most of the work to the
+ * garbage collector.
  */
-const BOUNDARY = /\w+|[^\w\n]/g;
+class MappingsWriter {
+  private bytes: Buffer;
+  private length = 0;
+
+  constructor(estimate: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(64, estimate));
+  }
+
+  private reserve(count: number): void {
+    if (this.length + count <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + count));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = value;
+  }
+
+  /** Base64 VLQ of one signed integer (source map v3): sign in the lowest bit, 5 bits per digit. */
+  vlq(value: number): void {
+    this.reserve(7);
+    let rest = value < 0 ? (-value << 1) | 1 : value << 1;
+    do {
+      let digit = rest & 31;
+      rest >>>= 5;
+      if (rest > 0) digit |= 32;
+      this.bytes[this.length++] = DIGITS[digit] as number;
+    } while (rest > 0);
+  }
+
+  toString(): string {
+    return this.bytes.toString('latin1', 0, this.length);
+  }
+}
+
+/** Word characters of magic-string's boundary test (`/\w/`), by char code. */
+const WORD = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_') WORD[c.charCodeAt(0)] = 1;
 
 /**
  * The map of `code` edited by the insertions (`offsets` ascending, `lengths` of the texts), for
  * code with no map of its own: every segment points back at the same line of `source`.
+ * Segments go where magic-string's `hires: 'boundary'` puts them, so tools resolve the same
+ * positions as before: the first character of each run of word characters and every other
+ * character except the newline; a run is also cut where text was inserted.
  */
 export function editMap(
   code: string,
@@ -55,42 +81,52 @@ export function editMap(
   lengths: readonly number[],
   source: string,
 ): EncodedMap {
-  let mappings = '';
+  const out = new MappingsWriter(code.length * 3);
   let previousLine = 0; // original line of the previous segment (deltas run across lines)
   let previousColumn = 0; // original column of the previous segment
   let next = 0; // index of the next insertion
+  let nextOffset = offsets.length > 0 ? (offsets[0] as number) : -1;
   let line = 0;
   for (let lineStart = 0; lineStart <= code.length; line += 1) {
     let lineEnd = code.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = code.length;
-    if (line > 0) mappings += ';';
+    if (line > 0) out.byte(SEMICOLON);
     let shift = 0; // inserted length so far on this line
     let generatedPrevious = 0;
     let first = true;
-    for (let from = lineStart; from < lineEnd;) {
-      // One chunk [from, to): no insertion inside it, so a word run starts again at `from`.
-      while (next < offsets.length && (offsets[next] as number) <= from) {
+    let inWord = false;
+    for (let at = lineStart; at < lineEnd; at += 1) {
+      if (at === nextOffset) {
+        // Text inserted here moves the rest of the line; a word run starts again after it.
         shift += lengths[next] as number;
         next += 1;
+        nextOffset = next < offsets.length ? (offsets[next] as number) : -1;
+        inWord = false;
       }
-      const to = next < offsets.length && (offsets[next] as number) < lineEnd ? (offsets[next] as number) : lineEnd;
-      BOUNDARY.lastIndex = from;
-      for (let match = BOUNDARY.exec(code); match !== null && match.index < to; match = BOUNDARY.exec(code)) {
-        const column = match.index - lineStart;
-        const generated = column + shift;
-        mappings += `${first ? '' : ','}${vlq(generated - generatedPrevious)}A${vlq(line - previousLine)}${vlq(column - previousColumn)}`;
-        first = false;
-        generatedPrevious = generated;
-        previousLine = line;
-        previousColumn = column;
-      }
-      from = to;
+      const c = code.charCodeAt(at);
+      const word = c < 128 && WORD[c] === 1;
+      if (word && inWord) continue;
+      inWord = word;
+      const column = at - lineStart;
+      const generated = column + shift;
+      if (!first) out.byte(COMMA);
+      first = false;
+      out.vlq(generated - generatedPrevious);
+      out.byte(ZERO);
+      out.vlq(line - previousLine);
+      out.vlq(column - previousColumn);
+      generatedPrevious = generated;
+      previousLine = line;
+      previousColumn = column;
     }
-    // Insertions at the very end of the line belong to it (they move nothing after them).
-    while (next < offsets.length && (offsets[next] as number) <= lineEnd) next += 1;
+    // Insertions at the very end of the line move nothing on it.
+    while (nextOffset >= 0 && nextOffset <= lineEnd) {
+      next += 1;
+      nextOffset = next < offsets.length ? (offsets[next] as number) : -1;
+    }
     lineStart = lineEnd + 1;
   }
-  return { version: 3, file: source, sources: [source], sourcesContent: [code], names: [], mappings };
+  return { version: 3, file: source, sources: [source], sourcesContent: [code], names: [], mappings: out.toString() };
 }
 
 /** One decoded segment: [generated column, source, original line, original column, name?]. */
@@ -108,7 +144,7 @@ export function shiftMap(
   input: readonly (readonly DecodedSegment[])[],
   header: Omit<EncodedMap, 'version' | 'mappings'>,
 ): EncodedMap {
-  let mappings = '';
+  const out = new MappingsWriter(input.length * 16);
   let previousSource = 0;
   let previousLine = 0;
   let previousColumn = 0;
@@ -118,7 +154,7 @@ export function shiftMap(
   for (let line = 0; line < input.length; line += 1) {
     let lineEnd = lineStart <= code.length ? code.indexOf('\n', lineStart) : -1;
     if (lineEnd < 0) lineEnd = code.length;
-    if (line > 0) mappings += ';';
+    if (line > 0) out.byte(SEMICOLON);
     let shift = 0;
     let generatedPrevious = 0;
     let first = true;
@@ -134,19 +170,22 @@ export function shiftMap(
         next += 1;
       }
       const generated = column + shift;
-      mappings += `${first ? '' : ','}${vlq(generated - generatedPrevious)}`;
+      if (!first) out.byte(COMMA);
+      out.vlq(generated - generatedPrevious);
       first = false;
       generatedPrevious = generated;
       if (segment.length >= 4) {
         const source = segment[1] as number;
         const original = segment[2] as number;
         const originalColumn = segment[3] as number;
-        mappings += vlq(source - previousSource) + vlq(original - previousLine) + vlq(originalColumn - previousColumn);
+        out.vlq(source - previousSource);
+        out.vlq(original - previousLine);
+        out.vlq(originalColumn - previousColumn);
         previousSource = source;
         previousLine = original;
         previousColumn = originalColumn;
         if (segment.length >= 5) {
-          mappings += vlq((segment[4] as number) - previousName);
+          out.vlq((segment[4] as number) - previousName);
           previousName = segment[4] as number;
         }
       }
@@ -154,5 +193,5 @@ export function shiftMap(
     while (next < offsets.length && (offsets[next] as number) <= lineEnd) next += 1;
     lineStart = lineEnd + 1;
   }
-  return { version: 3, ...header, mappings };
+  return { version: 3, ...header, mappings: out.toString() };
 }
