@@ -12,6 +12,22 @@ const root = join(import.meta.dirname, '..');
 const report = join(tmpdir(), `temporal-bridge-vitest-${process.pid}.json`);
 const vitest = join(root, 'node_modules', '.bin', 'vitest');
 
+// Redis, Kafka and a compiler for the local fallbacks: installed here when
+// root with apt-get, else the run stops at once with the command to run.
+if (spawnSync(process.execPath, [join(root, 'scripts/test-prerequisites.mjs')], { stdio: 'inherit' }).status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+// Checks that fail before any test runs count as one failure each, so the
+// summary line still says something went wrong.
+const preflight = [['scripts/check-engines.mjs', []]];
+let preflightFailed = 0;
+for (const [script, args] of preflight) {
+  const check = spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, stdio: 'inherit' });
+  if (check.status !== 0) preflightFailed += 1;
+}
+
 const run = spawnSync(
   vitest,
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
@@ -19,7 +35,7 @@ const run = spawnSync(
 );
 
 let passed = 0;
-let failed = 0;
+let failed = preflightFailed;
 const problems = [];
 const notRun = [];
 const NEEDS_CONTAINER_ENGINE = '[needs a container engine]';
@@ -27,7 +43,7 @@ if (existsSync(report)) {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   rmSync(report, { force: true });
   passed = result.numPassedTests;
-  failed = result.numFailedTests;
+  failed += result.numFailedTests;
   for (const file of result.testResults) {
     const assertions = file.assertionResults ?? [];
     if (file.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
@@ -51,8 +67,8 @@ if (existsSync(report)) {
 } else {
   problems.push('Vitest wrote no report');
 }
-if (run.status !== 0 && failed === 0) {
-  failed = 1;
+if (run.status !== 0 && failed === preflightFailed) {
+  failed += 1;
   problems.push(`Vitest exited with status ${run.status ?? run.signal} (unhandled error or crash; see above)`);
 }
 for (const problem of problems) console.log(problem);

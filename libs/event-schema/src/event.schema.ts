@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { EVENT_TYPE_PATTERN, MAX_ID_LENGTH, MAX_TIMESTAMP_NS, SCHEMA_VERSION } from './event';
 import { isPlainObject } from './json-value';
+import { parseTimestamp } from './timestamp';
 
 const EXCERPT = 40;
 
@@ -36,11 +37,13 @@ function describe(input: unknown): string {
 /**
  * Nanoseconds since the epoch: a decimal string, or a JSON number when it is a
  * safe integer (beyond 2^53 a JSON number has already lost digits), or a
- * bigint from an in-process producer.
+ * bigint from an in-process producer; or an RFC 3339 string with a zone and
+ * up to nanosecond precision (what queries accept, so a copied value works).
  */
 const timestamp = z
   .union([z.string(), z.number(), z.bigint()], {
-    error: (issue) => `timestamp must be decimal nanoseconds (string or safe integer), got ${describe(issue.input)}`,
+    error: (issue) =>
+      `timestamp must be decimal nanoseconds (string or safe integer) or RFC 3339, got ${describe(issue.input)}`,
   })
   .transform((value, ctx): bigint => {
     if (typeof value === 'bigint') {
@@ -63,14 +66,16 @@ const timestamp = z
       }
       return BigInt(value);
     }
-    if (!/^\d{1,19}$/.test(value) || BigInt(value) > MAX_TIMESTAMP_NS) {
+    if (/^\d{1,19}$/.test(value) && BigInt(value) <= MAX_TIMESTAMP_NS) return BigInt(value);
+    const rfc3339 = /^\d{4}-/.test(value) ? parseTimestamp(value) : undefined;
+    if (rfc3339 === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `timestamp "${excerpt(value)}" is not decimal int64 nanoseconds since the epoch`,
+        message: `timestamp "${excerpt(value)}" is neither decimal int64 nanoseconds since the epoch nor RFC 3339 with a zone (2026-11-24T10:00:00.123456789Z)`,
       });
       return z.NEVER;
     }
-    return BigInt(value);
+    return rfc3339;
   });
 
 /**

@@ -18,6 +18,12 @@ export type { ParseOptions, ParseResult } from './parse-event';
 export { deserializeEvent, serializeEvent } from './serialize-event';
 export { formatTimestamp, parseTimestamp, systemClock } from './timestamp';
 export type { Clock } from './timestamp';
+export {
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  PLAUSIBLE_TIMESTAMP_FLOOR_NS,
+  timestampWindowProblem,
+} from './timestamp-window';
+export type { TimestampWindow } from './timestamp-window';
 export { uuidv7 } from './uuidv7';
 export type {
   ActiveAstNodesAnswer,

@@ -2,6 +2,7 @@ import { DEFAULT_MAX_DATA_BYTES, MAX_ID_LENGTH, type EventProblem, type JsonObje
 import { wireEventSchema } from './event.schema';
 import { isPlainObject, jsonProblems } from './json-value';
 import { systemClock, type Clock } from './timestamp';
+import { timestampWindowProblem, type TimestampWindow } from './timestamp-window';
 
 export interface ParseOptions {
   /** Receive time used when the event has no timestamp (wins over `clock`). */
@@ -17,6 +18,13 @@ export interface ParseOptions {
   fallbackEventId?: string | (() => string);
   /** Limit on serialized `data`, in bytes (default 64 KiB). */
   maxDataBytes?: number;
+  /**
+   * Explicit timestamps must fall in this window around `clock` (default:
+   * not checked, for tests and tools replaying fixed times). Every ingest
+   * path of the services sets it, so a timestamp in the wrong unit is
+   * rejected with the reason instead of being stored and deleted.
+   */
+  timestampWindow?: TimestampWindow;
 }
 
 export type ParseResult = { ok: true; event: TemporalEvent } | { ok: false; problems: EventProblem[] };
@@ -61,6 +69,11 @@ export function parseEvent(input: unknown, options: ParseOptions = {}): ParseRes
   if (wire.data !== undefined)
     problems.push(...dataProblems(wire.data, options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES));
   if (problems.length === 0) problems.push(...shapeProblems(wire.event_type, wire.data));
+  if (wire.timestamp !== undefined && options.timestampWindow !== undefined) {
+    const now = (options.clock ?? systemClock).nowNanos();
+    const reason = timestampWindowProblem(wire.timestamp, now, options.timestampWindow);
+    if (reason !== undefined) problems.push({ field: 'timestamp', reason });
+  }
   if (problems.length > 0 || eventId === undefined) return { ok: false, problems };
 
   const event: TemporalEvent = {

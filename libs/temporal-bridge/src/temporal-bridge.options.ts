@@ -1,4 +1,4 @@
-import type { Clock } from '@temporal-bridge/event-schema';
+import type { Clock, TimestampWindow } from '@temporal-bridge/event-schema';
 import type { TemporalStorageOptions } from '@temporal-bridge/temporal-storage';
 
 import type { IngestObserver } from './buffer/ingest-pipeline';
@@ -42,6 +42,13 @@ export interface TemporalBridgeOptions {
   stopTimeoutMs?: number;
   /** Limit on an event's serialized data. Default 64 KiB. */
   maxDataBytes?: number;
+  /**
+   * Explicit timestamps outside this window (before retention, beyond the
+   * clock-skew allowance, or in an obviously wrong unit) are rejected with
+   * the reason. Default: not checked (library users replaying fixed times);
+   * the services always set it from RETENTION_DAYS and MAX_CLOCK_SKEW_SECONDS.
+   */
+  timestampWindow?: TimestampWindow;
   clock?: Clock;
   /** Hooks for metrics: flushes, failures, rejections. */
   observer?: IngestObserver;

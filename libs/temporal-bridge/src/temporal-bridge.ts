@@ -87,7 +87,7 @@ export class TemporalBridge implements EventHandler {
     this.pipeline = new IngestPipeline(
       this.correlator,
       storage,
-      { ...config, maxDataBytes: options.maxDataBytes },
+      { ...config, maxDataBytes: options.maxDataBytes, timestampWindow: options.timestampWindow },
       this.clock,
       options.observer,
     );

@@ -83,7 +83,16 @@ describe('bridge service', () => {
       },
       { key: 'bad', value: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) },
       { key: 'bad', value: null },
+      // Timestamps in the wrong unit: they would be stored in 1970 and deleted by retention.
+      { key: 'bad', value: JSON.stringify({ event_type: 'log', correlation_id: 'x', timestamp: 1_796_160_000 }) },
+      { key: 'bad', value: JSON.stringify({ event_type: 'log', correlation_id: 'x', timestamp: '0' }) },
     ];
+    // RFC 3339 with nanoseconds is a timestamp too.
+    const rfc3339 = new Date(Number(BASE_NS / 1_000_000n)).toISOString().replace('Z', '123456Z');
+    anonymous.push({
+      key: 'rfc',
+      value: JSON.stringify({ event_type: 'log', correlation_id: 'rfc', timestamp: rfc3339 }),
+    });
     // Interleave the bad ones so they sit between good offsets.
     await produce(kafka, setup.topic, [...messages.slice(0, 100), ...bad, ...anonymous, ...messages.slice(100)]);
     await bridge(
@@ -91,23 +100,25 @@ describe('bridge service', () => {
     );
 
     const storage = await storageFor(database);
-    await pollUntil(async () => (await storage.getStats()).total_events === 620, {
+    await pollUntil(async () => (await storage.getStats()).total_events === 621, {
       timeoutMs: 60_000,
-      description: '620 events stored',
+      description: '621 events stored',
     });
     await pollUntil(() => committedToEnd(kafka, setup.groupId, setup.topic), {
       timeoutMs: 30_000,
       description: 'offsets committed',
     });
     const ids = await allIds(storage);
-    expect(ids).toHaveLength(620);
-    expect(new Set(ids).size).toBe(620);
+    expect(ids).toHaveLength(621);
+    expect(new Set(ids).size).toBe(621);
     expect(eventIds.every((id) => ids.includes(id))).toBe(true);
     // Events without event_id got their Kafka coordinates as id.
-    expect(ids.filter((id) => id.startsWith(`kafka:${setup.topic}/`))).toHaveLength(20);
+    expect(ids.filter((id) => id.startsWith(`kafka:${setup.topic}/`))).toHaveLength(21);
+    const [rfcEvent] = (await storage.getEventsForCorrelation('rfc')).events;
+    expect(rfcEvent?.timestamp).toBe((BASE_NS / 1_000_000n) * 1_000_000n + 123_456n);
 
-    const letters = await consumeAll(kafka, setup.dlqTopic, 5);
-    expect(letters).toHaveLength(5);
+    const letters = await consumeAll(kafka, setup.dlqTopic, 7);
+    expect(letters).toHaveLength(7);
     const reasons = letters.map((m) => header(m, DLQ_HEADERS.reason) ?? '');
     expect(reasons).toEqual([
       expect.stringMatching(/not JSON/),
@@ -115,6 +126,10 @@ describe('bridge service', () => {
       expect.stringMatching(/^data: data is \d+ bytes/),
       expect.stringMatching(/not valid UTF-8/),
       expect.stringMatching(/no value/),
+      expect.stringMatching(
+        /^timestamp: timestamp 1796160000 looks like seconds since the epoch; timestamps are nanoseconds/,
+      ),
+      expect.stringMatching(/^timestamp: timestamp 0 is the epoch itself/),
     ]);
     expect(letters.every((m) => header(m, DLQ_HEADERS.topic) === setup.topic)).toBe(true);
     expect(letters.map((m) => header(m, DLQ_HEADERS.offset))).toEqual(
@@ -126,7 +141,7 @@ describe('bridge service', () => {
     const report = await pollUntil(
       async () =>
         (await storage.listBridgeReports()).find(
-          (r) => r.instance === 'deliver-replica' && r.stats['events_stored'] === 620,
+          (r) => r.instance === 'deliver-replica' && r.stats['events_stored'] === 621,
         ),
       { timeoutMs: 10_000, description: 'a report with every event stored' },
     );
@@ -204,7 +219,12 @@ describe('bridge service recovery', () => {
       timeoutMs: 30_000,
       description: 'paused',
     });
-    expect(await running.metric('tb_bridge_flush_failures_total')).toBeGreaterThan(0);
+    // The buffer can fill (and consumption pause) while the first insert is
+    // still failing: its failure is counted when ClickHouse answers, later.
+    await pollUntil(async () => (await running.metric('tb_bridge_flush_failures_total')) > 0, {
+      timeoutMs: 30_000,
+      description: 'a failed flush counted',
+    });
     // Bounded by max(MAX_BUFFERED_EVENTS, one fetched batch <= the fullest
     // partition): the rest of the backlog stays in Kafka while paused.
     const fullest = Math.max(...(await partitionSizes(kafka, setup.topic)));
@@ -279,5 +299,9 @@ describe('bridge service recovery', () => {
     expect(new Set(await allIds(storage))).toEqual(new Set([...first.eventIds, ...second.eventIds]));
     // The same application instance consumed them: no restart happened.
     expect(await running.metric('tb_bridge_events_consumed_total')).toBeGreaterThanOrEqual(consumedBefore + 200);
+    // The outage is in the logs (kept out of the test output), as kafkajs errors.
+    expect(running.logs().some((line) => line.includes('"level":50') && line.includes('"logger":"kafkajs"'))).toBe(
+      true,
+    );
   });
 });

@@ -120,6 +120,48 @@ describe('the demo and the CLI', () => {
     expect(down.stderr).toMatch(/cannot reach|ECONNREFUSED|fetch failed/);
   });
 
+  it('is an installable bin: npx temporal-bridge from the repository, clean JSON, quiet when piped into head', async () => {
+    // Enough output to outgrow the pipe buffer, so head closes it mid-write.
+    const batch = Array.from({ length: 3000 }, (_, i) => ({
+      event_type: 'log',
+      correlation_id: `bin-${i}`,
+      data: { message: 'x'.repeat(100) },
+    }));
+    const ingest = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    expect(ingest.status).toBe(202);
+
+    const shell = (command: string) =>
+      run('bash', ['-o', 'pipefail', '-c', command], { cwd: repoPath('.'), timeout: 120_000, maxBuffer: 1 << 26 }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: error.code ?? -1,
+          stdout: error.stdout ?? '',
+          stderr: error.stderr ?? '',
+        }),
+      );
+    const json = await shell(`npx --no-install temporal-bridge --url ${url} --json range now-10m now`);
+    expect([json.code, json.stderr]).toEqual([0, '']);
+    expect((JSON.parse(json.stdout) as unknown[]).length).toBeGreaterThanOrEqual(3000);
+
+    const piped = await shell(`npx --no-install temporal-bridge --url ${url} range now-10m now | head -n 2`);
+    expect([piped.code, piped.stderr]).toEqual([0, '']);
+    expect(piped.stdout.split('\n')[0]).toMatch(/^time +type +correlation/);
+
+    // npm run without -s puts npm's banner on stdout: the CLI says how to avoid it.
+    const banner = await shell(`npm run cli -- --url ${url} --json stats`);
+    expect(banner.code).toBe(0);
+    expect(banner.stderr).toContain('npm run -s cli');
+    const silent = await shell(`npm run -s cli -- --url ${url} --json stats`);
+    // stdout is the JSON alone: the build that npm run cli starts with reports on stderr.
+    expect(silent.code).toBe(0);
+    expect(silent.stderr).not.toContain('note: npm printed');
+    expect(JSON.parse(silent.stdout)).toHaveProperty('storage');
+  });
+
   it('tells a newcomer to start the server when the demo finds none', async () => {
     const port = await freePort();
     const lonely = await node('services/standalone/dist/demo/run-demo.js', [`http://127.0.0.1:${port}`]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { uuidv7 } from '@temporal-bridge/event-schema';
+import { InstrumentationRuntime } from '@temporal-bridge/instrumentation';
 import { buildProjects, freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -285,6 +286,91 @@ describe('standalone mode', () => {
     expect(((await get('/v1/correlations/nd-1/events')).body['events'] as unknown[]).length).toBe(2);
   });
 
+  it('rejects timestamps in the wrong unit by index, naming the mistake, and takes RFC 3339', async () => {
+    const event = (correlation_id: string, timestamp: unknown) => ({
+      event_type: 'log',
+      correlation_id,
+      timestamp,
+      data: { message: 'unit' },
+    });
+    const nowMs = Date.now();
+    const body = [
+      event('unit-s', Math.floor(nowMs / 1000)), // what the user sent: seconds
+      event('unit-ms', nowMs),
+      event('unit-us', String(nowMs * 1000)),
+      event('unit-zero', 0),
+      event('unit-old', String(BigInt(nowMs - 31 * 86_400_000) * 1_000_000n)), // before RETENTION_DAYS=30
+      event('unit-future', String(BigInt(nowMs + 3_600_000) * 1_000_000n)), // beyond MAX_CLOCK_SKEW_SECONDS=300
+      event('unit-rfc', new Date(nowMs - 1000).toISOString().replace('Z', '987654Z')),
+    ];
+    const ingest = await post('/v1/events', JSON.stringify(body));
+    expect([ingest.status, ingest.body['accepted']]).toEqual([202, 1]);
+    const reasons = (ingest.body['rejected'] as Array<{ index: number; reason: string }>).map((r) => [
+      r.index,
+      r.reason,
+    ]);
+    expect(reasons).toEqual([
+      [
+        0,
+        expect.stringMatching(
+          /^timestamp: timestamp \d+ looks like seconds since the epoch; timestamps are nanoseconds/,
+        ),
+      ],
+      [1, expect.stringContaining('looks like milliseconds since the epoch')],
+      [2, expect.stringContaining('looks like microseconds since the epoch')],
+      [3, expect.stringContaining('timestamp 0 is the epoch itself')],
+      [4, expect.stringContaining('before the 30-day retention window')],
+      [5, expect.stringContaining('beyond the 300 s clock-skew allowance')],
+    ]);
+    for (const id of ['unit-s', 'unit-ms', 'unit-zero', 'unit-old', 'unit-future'])
+      expect((await get(`/v1/correlations/${id}/events`)).body['events']).toEqual([]);
+    const rfc = (await get('/v1/correlations/unit-rfc/events')).body['events'] as Array<{ timestamp: string }>;
+    expect(rfc.map((e) => e.timestamp)).toEqual([(BigInt(nowMs - 1000) * 1_000_000n + 987_654n).toString()]);
+  });
+
+  it('answers 422 with the per-index body when no event is accepted, 202 when some are', async () => {
+    const none = await post('/v1/events', '[{}]');
+    expect(none.status).toBe(422);
+    expect(none.body).toEqual({
+      error: 'no_event_accepted',
+      message: expect.stringMatching(/^none of the 1 event was accepted \(index 0: event_type: /) as string,
+      accepted: 0,
+      rejected: [{ index: 0, reason: expect.stringContaining('event_type') as string }],
+    });
+    const ndjson = await post('/v1/events', 'not json\n{"correlation_id":"x"}', 'application/x-ndjson');
+    expect([ndjson.status, ndjson.body['accepted'], (ndjson.body['rejected'] as unknown[]).length]).toEqual([
+      422, 0, 2,
+    ]);
+    // An empty batch has nothing to refuse.
+    expect(await post('/v1/events', '[]')).toEqual({ status: 202, body: { accepted: 0, rejected: [] } });
+  });
+
+  it("lets the SDK's HTTP transport count a 422 batch as rejected, each event with its reason, not retry it", async () => {
+    const runtime = new InstrumentationRuntime({
+      service: 'unit-mistake',
+      transport: { kind: 'http', baseUrl: server!.url, timeoutMs: 5_000 },
+      queue: { batchSize: 10, lingerMs: 1 },
+      retry: { initialMs: 10, maxMs: 50 },
+      dropReportIntervalMs: 0,
+    });
+    try {
+      const wire = (timestamp: string) => ({
+        event_id: uuidv7(),
+        event_type: 'log',
+        correlation_id: 'sdk-unit',
+        timestamp,
+        data: { message: 'seconds by mistake' },
+      });
+      expect(runtime.publish(wire('1796160000'))).toBe(true);
+      expect(runtime.publish(wire('1796160001'))).toBe(true);
+      expect(await runtime.flush(10_000)).toEqual({ ok: true, unsent: 0 });
+      expect(runtime.stats()).toMatchObject({ sent: 0, send_failures: 0, dropped: { rejected: 2 } });
+      expect(runtime.stats().last_error).toContain('looks like seconds since the epoch');
+    } finally {
+      await runtime.shutdown(1_000);
+    }
+  });
+
   it('answers bad input with 4xx JSON naming the problem', async () => {
     const badTime = await get('/v1/events?from=yesterday&to=1');
     expect(badTime.status).toBe(400);
@@ -309,6 +395,12 @@ describe('standalone mode', () => {
       ]),
     );
     expect(Object.keys(document.paths['/v1/events'] ?? {}).sort()).toEqual(['get', 'post']);
+    const post = document.paths['/v1/events']?.['post'] as { description: string; responses: Record<string, unknown> };
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '422']));
+    expect(post.description).toContain('RFC 3339');
+    expect(post.description).toContain('MAX_CLOCK_SKEW_SECONDS');
+    const components = (document as unknown as { components: { schemas: Record<string, unknown> } }).components;
+    expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(['IngestResult', 'IngestNoneAccepted']));
   });
 
   it('keeps every answer across a graceful restart', async () => {

@@ -1,40 +1,10 @@
+// The shapes are the transform's own (one definition): a type-only import, so
+// loading the runtime never loads the parser.
+import type { ManifestNode, ModuleDescriptor } from '@temporal-bridge/auto-instrument';
+
 import { isValidId } from '../support/ids';
 
-/**
- * One instrumented function, as the transform describes it (docs/auto-instrumentation.md):
- * positions are 1-based, of the original source; `hash` is the first 16 hex
- * characters of the SHA-256 of the function's source text.
- *
- * @example
- * const node: ManifestNode = {
- *   ast_node_id: 'src/orders/service.ts:OrderService.place:method', kind: 'method', name: 'OrderService.place',
- *   line: 12, column: 3, end_line: 30, end_column: 4, hash: '9f86d081884c7d65', async: true, generator: false,
- * };
- */
-export interface ManifestNode {
-  ast_node_id: string;
-  kind: string;
-  name: string;
-  line: number;
-  column: number;
-  end_line: number;
-  end_column: number;
-  hash: string;
-  async: boolean;
-  generator: boolean;
-}
-
-/**
- * What an instrumented module hands to `module(descriptor)`: its
- * project-relative path and its nodes (node i is `nodes[i]`).
- *
- * @example
- * const descriptor: ModuleDescriptor = { file: 'src/app.ts', nodes: [node] };
- */
-export interface ModuleDescriptor {
-  file: string;
-  nodes: ManifestNode[];
-}
+export type { ManifestNode, ModuleDescriptor };
 
 /**
  * The descriptor if it has the contract's shape, else a sentence saying what

@@ -6,6 +6,7 @@ import {
   type EventProblem,
   type ParseResult,
   type TemporalEvent,
+  type TimestampWindow,
 } from '@temporal-bridge/event-schema';
 
 import type { Correlator, RecoveryReport } from '../correlation/correlator';
@@ -103,13 +104,18 @@ export class IngestPipeline {
   eventsRejected = 0;
   backpressureWaits = 0;
   private readonly maxDataBytes: number | undefined;
+  private readonly timestampWindow: TimestampWindow | undefined;
   /** In buffer order; each removed once its events are all stored. */
   private watchers: RejectWatcher[] = [];
 
   constructor(
     correlator: Correlator,
     sink: BatchSink,
-    options: BatchFlusherOptions & { maxBufferedEvents: number; maxDataBytes?: number },
+    options: BatchFlusherOptions & {
+      maxBufferedEvents: number;
+      maxDataBytes?: number;
+      timestampWindow?: TimestampWindow;
+    },
     private readonly clock: Clock,
     private readonly observer: IngestObserver = {},
   ) {
@@ -118,6 +124,7 @@ export class IngestPipeline {
       this.dispatchRejects(rejects),
     );
     this.maxDataBytes = options.maxDataBytes;
+    this.timestampWindow = options.timestampWindow;
   }
 
   /** One event: rejects with InvalidEventError, waits while the buffer is full. */
@@ -198,6 +205,8 @@ export class IngestPipeline {
       fallbackEventId,
       receivedAt: receivedAt ?? this.clock.nowNanos(),
       maxDataBytes: this.maxDataBytes,
+      timestampWindow: this.timestampWindow,
+      clock: this.clock,
     };
     if (!raw) return parseEvent(input, options);
     if (typeof input === 'string' || input instanceof Uint8Array) return parseEventJson(input, options);

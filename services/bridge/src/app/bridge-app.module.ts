@@ -47,6 +47,8 @@ export function bridgeOptions(config: BridgeConfig, metrics: BridgeMetrics, logg
     flushConcurrency: config.FLUSH_CONCURRENCY,
     maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
     maxDataBytes: config.MAX_EVENT_DATA_BYTES,
+    // Out-of-window timestamps are rejected, hence dead-lettered with the reason.
+    timestampWindow: { retentionDays: config.RETENTION_DAYS, maxClockSkewSeconds: config.MAX_CLOCK_SKEW_SECONDS },
     stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     observer: {
       ...metrics.observer,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 
+import { DEFAULT_MAX_CLOCK_SKEW_SECONDS } from '@temporal-bridge/event-schema';
 import { envBool, envInt, envRequired, envString, envUrl, loadConfig } from '@temporal-bridge/service-kit';
 import { z } from 'zod';
 
@@ -75,6 +76,8 @@ export const bridgeEnvSchema = z
         .optional(),
     ),
     RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
+    // How far ahead of this host a producer's clock may run (see timestampWindowProblem).
+    MAX_CLOCK_SKEW_SECONDS: envInt(DEFAULT_MAX_CLOCK_SKEW_SECONDS, { min: 0, max: 31_536_000 }),
     BUFFER_SIZE: envInt(1000, { min: 1, max: 1_000_000 }),
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
     FLUSH_CONCURRENCY: envInt(1, { min: 1, max: 16 }),

@@ -1,5 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger } from '@temporal-bridge/service-kit';
 import {
   clickHouseEnv,
   pollUntil,
@@ -9,6 +8,8 @@ import {
   type RedisTestServer,
 } from '@temporal-bridge/testing';
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
+import pino from 'pino';
+import { onTestFailed } from 'vitest';
 
 import { createBridgeApp } from '../app/create-bridge-app';
 import { loadBridgeConfig } from '../config/bridge.config';
@@ -68,6 +69,8 @@ export function bridgeEnv(
 export interface RunningBridge {
   app: NestFastifyApplication;
   url: string;
+  /** The bridge's JSON log lines so far (kept in memory, printed only if the test fails). */
+  logs(): string[];
   metric(name: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -75,11 +78,23 @@ export interface RunningBridge {
 /** The bridge service as an application inside the test process, listening on a free port, ready. */
 export async function startInProcess(env: Record<string, string>): Promise<RunningBridge> {
   const config = loadBridgeConfig(env);
-  const app = await createBridgeApp(config, createLogger('bridge-test', env['LOG_LEVEL'] ?? 'warn'));
+  // Outage tests make kafkajs and the bridge log errors they expect: keep
+  // them out of a passing run's output, and show them when a test fails.
+  const lines: string[] = [];
+  const logger = pino(
+    { level: env['LOG_LEVEL'] ?? 'warn', base: { service: 'bridge-test' }, timestamp: pino.stdTimeFunctions.isoTime },
+    { write: (line: string) => void lines.push(line) },
+  );
+  try {
+    onTestFailed(() => void process.stdout.write(`bridge logs of the failed test:\n${lines.join('')}`));
+  } catch {
+    // Started outside a test (beforeAll): nothing to attach to; lines stay available through logs().
+  }
+  const app = await createBridgeApp(config, logger);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   await waitReady(url);
-  return { app, url, metric: (name) => metricValue(url, name), close: () => app.close() };
+  return { app, url, logs: () => [...lines], metric: (name) => metricValue(url, name), close: () => app.close() };
 }
 
 export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {

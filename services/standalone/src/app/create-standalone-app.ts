@@ -36,6 +36,8 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       flushConcurrency: config.FLUSH_CONCURRENCY,
       maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
       maxDataBytes: config.MAX_EVENT_DATA_BYTES,
+      // Out-of-window timestamps are rejected by index instead of stored and deleted.
+      timestampWindow: { retentionDays: config.RETENTION_DAYS, maxClockSkewSeconds: config.MAX_CLOCK_SKEW_SECONDS },
       stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       observer: standaloneObserver(logger),
     });
@@ -49,7 +51,7 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       corsOrigins: config.CORS_ORIGINS,
       title: 'temporal-bridge standalone',
       description:
-        'Standalone mode: HTTP ingest and the Cinema API over embedded ClickHouse. Timestamps are int64 nanoseconds since the Unix epoch, as decimal strings (queries also accept ISO-8601 with a zone). Errors are JSON {error, message} with a stable `error` code.',
+        'Standalone mode: HTTP ingest and the Cinema API over embedded ClickHouse. Timestamps are int64 nanoseconds since the Unix epoch, as decimal strings (ingest and queries also accept RFC 3339 with a zone and up to nanosecond precision). Ingest rejects, by index, an explicit timestamp before the retention window (RETENTION_DAYS), more than MAX_CLOCK_SKEW_SECONDS in the future, or in an obviously wrong unit (seconds, milliseconds, microseconds, 0), naming the likely mistake. Errors are JSON {error, message} with a stable `error` code.',
     });
     await serveCinemaUi(app);
     return app;

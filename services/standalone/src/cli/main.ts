@@ -6,7 +6,7 @@ import { parseCli, UsageError, USAGE, type CliInvocation } from './cli-args';
 import { asJson, eventsTable, nodeStatsTable, pathTable, stateText, statsText, tracesTable } from './format';
 
 /**
- * `npm run cli -- <command>` / `npx temporal-bridge <command>`: the Cinema
+ * `npx temporal-bridge <command>` / `npm run -s cli -- <command>`: the Cinema
  * primitives from a terminal. Resolves to the text to print, or undefined
  * when the command wrote its output itself (export streams).
  */
@@ -65,6 +65,32 @@ async function run(invocation: CliInvocation): Promise<string | undefined> {
 }
 
 /**
+ * `temporal-bridge ... | head` closes the pipe early: the reader has what it
+ * wanted, so stop quietly instead of crashing on EPIPE. Exit 0 is what
+ * `git log | head` and friends do.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+/**
+ * Under `npm run cli` without `-s`, npm prints its banner on stdout before
+ * our JSON, so `| jq` fails. We cannot remove it; say how to avoid it.
+ */
+function npmBannerHint(json: boolean): void {
+  const underNpmRun = process.env['npm_lifecycle_event'] === 'cli';
+  const silent = ['silent', 'error'].includes(process.env['npm_config_loglevel'] ?? '');
+  if (json && underNpmRun && !silent) {
+    process.stderr.write(
+      'note: npm printed its banner on stdout above the JSON; for clean output use `npm run -s cli -- ...` or `npx temporal-bridge ...`\n',
+    );
+  }
+}
+
+/**
  * Follows GET /v1/events/export to stdout, one event per line as the server
  * wrote it, waiting for stdout to drain (a slow pipe holds the download, not
  * memory). A stream cut by the server rejects: the exit code says so.
@@ -81,6 +107,7 @@ async function exportNdjson(
 }
 
 async function main(): Promise<void> {
+  quietOnClosedPipe();
   let invocation: CliInvocation;
   try {
     invocation = parseCli(process.argv.slice(2), process.env, () => systemClock.nowNanos());
@@ -88,6 +115,7 @@ async function main(): Promise<void> {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
     process.exit(2);
   }
+  npmBannerHint(invocation.json);
   try {
     const output = await run(invocation);
     if (output !== undefined) process.stdout.write(`${output}\n`);

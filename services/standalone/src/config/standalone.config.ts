@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 
+import { DEFAULT_MAX_CLOCK_SKEW_SECONDS } from '@temporal-bridge/event-schema';
 import { checkLimits, queryApiEnvShape } from '@temporal-bridge/query';
 import { envInt, envString, loadConfig } from '@temporal-bridge/service-kit';
 import { z } from 'zod';
@@ -21,6 +22,8 @@ export const standaloneConfigSchema = z
       z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` }),
     ),
     RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
+    // How far ahead of this host a producer's clock may run (see timestampWindowProblem).
+    MAX_CLOCK_SKEW_SECONDS: envInt(DEFAULT_MAX_CLOCK_SKEW_SECONDS, { min: 0, max: 31_536_000 }),
     BUFFER_SIZE: envInt(1000, { min: 1, max: 1_000_000 }),
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
     FLUSH_CONCURRENCY: envInt(1, { min: 1, max: 16 }),

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
 
   section('Statistics', '/v1/stats');
   console.log(statsText(await bridge.getStats()));
-  console.log(`\nMore: ${url}/docs (OpenAPI), and npm run cli -- --help`);
+  console.log(`\nMore: ${url}/docs (OpenAPI), and npx temporal-bridge --help`);
   // Last, so it is what a terminal leaves in view: the failing order's trace, opened at its error.
   const link = new URL('/', url);
   if (failure.trace_id !== undefined) link.searchParams.set('trace', failure.trace_id);

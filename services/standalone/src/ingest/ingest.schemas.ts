@@ -21,6 +21,17 @@ export const ingestResultSchema = z
   })
   .register(openApiSchemas, { id: 'IngestResult' });
 
+/**
+ * The 422 answer to POST /v1/events when no event was accepted: the same
+ * per-index body, plus the `{error, message}` every 4xx of the API carries.
+ */
+export const ingestNoneAcceptedSchema = ingestResultSchema
+  .extend({
+    error: z.literal('no_event_accepted'),
+    message: z.string().describe('How many events were refused, and the first reason.'),
+  })
+  .register(openApiSchemas, { id: 'IngestNoneAccepted' });
+
 /** The answer to POST /v1/flush. */
 export const flushResultSchema = z
   .object({
@@ -30,3 +41,4 @@ export const flushResultSchema = z
   .register(openApiSchemas, { id: 'FlushResult' });
 
 export type IngestResult = z.infer<typeof ingestResultSchema>;
+export type IngestNoneAccepted = z.infer<typeof ingestNoneAcceptedSchema>;
