@@ -9,7 +9,7 @@ import { editMap } from './edit-map';
 import { applyInsertions, Insertions } from './insertions';
 import { Instrumenter, type NodeLocator } from './instrumenter';
 import { originalSpans, type Span } from './original-spans';
-import { INSTRUMENTED_MARKER, type ManifestNode, prologue } from './manifest';
+import { isInstrumented, type ManifestNode, prologue } from './manifest';
 import { findInlineMap, LineIndex, type Position, SourceOrigin } from './source-origin';
 
 /** Options of {@link transformSource}. */
@@ -78,7 +78,7 @@ function unchanged(code: string, file: string, warnings: string[]): TransformRes
 }
 
 function transform(code: string, options: TransformOptions, file: string): TransformResult {
-  if (code.includes(INSTRUMENTED_MARKER)) return unchanged(code, file, []);
+  if (isInstrumented(code)) return unchanged(code, file, []);
   const filename = toFilePath(options.filename);
   const lines = new LineIndex(code);
   const parsed = parseSync(filename, code, {
