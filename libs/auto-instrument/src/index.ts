@@ -6,6 +6,7 @@ export {
 } from './transform/transform-source';
 export {
   INSTRUMENTED_MARKER,
+  isInstrumented,
   NOOP_PROBES,
   PROBES_GLOBAL,
   type ManifestNode,

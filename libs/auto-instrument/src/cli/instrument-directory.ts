@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path';
 
 import { createFileFilter } from '../transform/file-filter';
-import { INSTRUMENTED_MARKER, type ManifestNode } from '../transform/manifest';
+import { isInstrumented, type ManifestNode } from '../transform/manifest';
 import { transformSource, type TransformOptions } from '../transform/transform-source';
 
 /** Options of {@link instrumentDirectory}. */
@@ -53,7 +53,7 @@ export function instrumentDirectory(options: InstrumentDirectoryOptions): Instru
   for (const file of walk(dir, options.include?.some((glob) => glob.includes('node_modules')) ?? false)) {
     if (!BUILT_JS.test(file) || !accepts(file)) continue;
     const code = readFileSync(file, 'utf8');
-    if (code.includes(INSTRUMENTED_MARKER)) {
+    if (isInstrumented(code)) {
       summary.alreadyInstrumented.push(file);
       continue;
     }

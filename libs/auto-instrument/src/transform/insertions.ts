@@ -1,13 +1,11 @@
-import type MagicString from 'magic-string';
-
 /**
- * Collects insertions (the transform only ever inserts) and applies them to magic-string in
- * source order. The walk inserts out of order (a body's open, its nested edits, then its close
- * far ahead), and magic-string finds the chunk to split by walking from the last one it
- * touched: applied as they come, edits cost time quadratic in the number of functions.
+ * Collects insertions (the transform only ever inserts) so they can be applied in source order:
+ * the walk inserts out of order (a body's open, its nested edits, then its close far ahead).
+ * (Applied to magic-string as they came, they cost time quadratic in the number of functions;
+ * the output and its source map are now built straight from the sorted list, see edit-map.ts.)
  *
- * Order at one offset is that of magic-string: `prependLeft` text (latest first), then
- * `appendLeft` text (earliest first).
+ * Order at one offset (that of magic-string's methods of the same names): `prependLeft` text
+ * (latest first), then `appendLeft` text (earliest first).
  */
 export class Insertions {
   private readonly prepended = new Map<number, string[]>();
@@ -27,13 +25,27 @@ export class Insertions {
     else this.prepended.set(index, [text]);
   }
 
-  /** Writes every insertion into `target`, one per offset, in ascending order. */
-  applyTo(target: MagicString): void {
-    const offsets = new Set([...this.prepended.keys(), ...this.appended.keys()]);
-    for (const index of [...offsets].sort((a, b) => a - b)) {
-      const before = this.prepended.get(index)?.reverse().join('') ?? '';
-      const after = this.appended.get(index)?.join('') ?? '';
-      target.appendLeft(index, before + after);
-    }
+  /**
+   * The insertions in ascending order of offset, one text per offset (several insertions at one
+   * offset joined in the order above).
+   */
+  sorted(): { offsets: number[]; texts: string[] } {
+    const offsets = [...new Set([...this.prepended.keys(), ...this.appended.keys()])].sort((a, b) => a - b);
+    const texts = offsets.map(
+      (index) => (this.prepended.get(index)?.reverse().join('') ?? '') + (this.appended.get(index)?.join('') ?? ''),
+    );
+    return { offsets, texts };
   }
+}
+
+/** `code` with `texts[i]` inserted before the character at `offsets[i]` (ascending). */
+export function applyInsertions(code: string, offsets: readonly number[], texts: readonly string[]): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < offsets.length; i += 1) {
+    const at = offsets[i] as number;
+    out += code.slice(from, at) + (texts[i] as string);
+    from = at;
+  }
+  return out + code.slice(from);
 }

@@ -34,6 +34,20 @@ export const INSTRUMENTED_MARKER = '/*@temporal-bridge:instrumented*/';
 /** The global the probe runtime installs its host under. */
 export const PROBES_GLOBAL = 'temporal-bridge.probes';
 
+/** The prologue's lookup of the probe host, as any bundler or minifier prints it. */
+const PROBES_LOOKUP = /Symbol\.for\(\s*["'`]temporal-bridge\.probes["'`]\s*\)/;
+
+/**
+ * Whether code was instrumented already: it carries the marker, or, where a
+ * bundler dropped the comment (esbuild keeps only legal comments, minifiers
+ * none), the prologue's `Symbol.for('temporal-bridge.probes')`, which no
+ * bundler rewrites. Such code is left alone: instrumenting it again would
+ * record every call twice and instrument the bundler's own helpers.
+ */
+export function isInstrumented(code: string): boolean {
+  return code.includes(INSTRUMENTED_MARKER) || PROBES_LOOKUP.test(code);
+}
+
 /**
  * Probes that do nothing, inlined into every file so instrumented code runs without a runtime:
  * `e` says "not recorded", `r`/`s`/`u`/`i` hand back their value, `module` returns the same object.

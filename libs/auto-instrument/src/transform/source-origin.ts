@@ -1,15 +1,16 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { GenMapping, maybeAddMapping, setSourceContent, toEncodedMap } from '@jridgewell/gen-mapping';
 import {
-  eachMapping,
+  decodedMappings,
   GREATEST_LOWER_BOUND,
   LEAST_UPPER_BOUND,
   originalPositionFor,
   TraceMap,
   type SourceMapInput,
 } from '@jridgewell/trace-mapping';
+
+import { type EncodedMap, shiftMap } from './edit-map';
 
 /** A 1-based line and 1-based column. */
 export interface Position {
@@ -99,25 +100,16 @@ export class SourceOrigin {
   }
 
   /**
-   * Composes the map of an edit of the generated code (magic-string's) with this map: the result
-   * maps the edited code straight to the original sources.
+   * This map carried over to `code` edited by insertions (`offsets` ascending, `lengths` of the
+   * texts): it maps the edited code straight to the original sources (see shiftMap).
    */
-  compose(editMap: SourceMapInput): ReturnType<typeof toEncodedMap> {
-    const edit = new TraceMap(editMap);
-    const out = new GenMapping({ file: edit.file ?? null });
-    eachMapping(edit, (mapping) => {
-      if (mapping.source === null) return;
-      const found = originalPositionFor(this.trace, { line: mapping.originalLine, column: mapping.originalColumn });
-      if (found.source === null) return;
-      const generated = { line: mapping.generatedLine, column: mapping.generatedColumn };
-      const original = { line: found.line, column: found.column };
-      if (found.name === null) maybeAddMapping(out, { generated, source: found.source, original });
-      else maybeAddMapping(out, { generated, source: found.source, original, name: found.name });
+  shifted(code: string, offsets: readonly number[], lengths: readonly number[], file: string): EncodedMap {
+    return shiftMap(code, offsets, lengths, decodedMappings(this.trace), {
+      file,
+      sources: this.trace.resolvedSources,
+      sourcesContent: this.trace.resolvedSources.map((_, index) => this.trace.sourcesContent?.[index] ?? null),
+      names: this.trace.names,
     });
-    this.trace.resolvedSources.forEach((source, index) => {
-      setSourceContent(out, source, this.trace.sourcesContent?.[index] ?? null);
-    });
-    return toEncodedMap(out);
   }
 
   /** The one original file when the map has a single source. */

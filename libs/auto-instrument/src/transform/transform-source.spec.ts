@@ -28,6 +28,12 @@ describe('transformSource', () => {
     expect(once.code.startsWith(INSTRUMENTED_MARKER)).toBe(true);
     const twice = instrument(once.code);
     expect(twice).toMatchObject({ instrumented: false, code: once.code, nodes: [] });
+    // A bundler that drops comments (esbuild keeps only legal ones) leaves the probe lookup.
+    const bundled = once.code
+      .replace(INSTRUMENTED_MARKER, '')
+      .replace(/'temporal-bridge\.probes'/, '"temporal-bridge.probes"');
+    expect(bundled).not.toContain(INSTRUMENTED_MARKER);
+    expect(instrument(bundled)).toMatchObject({ instrumented: false, code: bundled, nodes: [] });
     const plain = instrument('const a = 1;\nexport { a };');
     expect(plain).toMatchObject({ instrumented: false, code: 'const a = 1;\nexport { a };', nodes: [] });
   });

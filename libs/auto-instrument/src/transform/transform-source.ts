@@ -1,15 +1,15 @@
 import { basename } from 'node:path';
 
 import type { SourceMapInput } from '@jridgewell/trace-mapping';
-import MagicString from 'magic-string';
 import { parseSync, type ParserOptions } from './parser';
 
 import type { AstNode } from './ast';
 import { contentHash, projectPath, toFilePath } from './ids';
-import { Insertions } from './insertions';
+import { editMap } from './edit-map';
+import { applyInsertions, Insertions } from './insertions';
 import { Instrumenter, type NodeLocator } from './instrumenter';
 import { originalSpans, type Span } from './original-spans';
-import { INSTRUMENTED_MARKER, type ManifestNode, prologue } from './manifest';
+import { isInstrumented, type ManifestNode, prologue } from './manifest';
 import { findInlineMap, LineIndex, type Position, SourceOrigin } from './source-origin';
 
 /** Options of {@link transformSource}. */
@@ -78,7 +78,7 @@ function unchanged(code: string, file: string, warnings: string[]): TransformRes
 }
 
 function transform(code: string, options: TransformOptions, file: string): TransformResult {
-  if (code.includes(INSTRUMENTED_MARKER)) return unchanged(code, file, []);
+  if (isInstrumented(code)) return unchanged(code, file, []);
   const filename = toFilePath(options.filename);
   const lines = new LineIndex(code);
   const parsed = parseSync(filename, code, {
@@ -116,21 +116,21 @@ function transform(code: string, options: TransformOptions, file: string): Trans
     prologueOffset(code, parsed.program as unknown as AstNode),
     prologueText(identifier, descriptorFile, nodes, code, parsed.program as unknown as AstNode),
   );
-  const edited = new MagicString(code);
-  edits.applyTo(edited);
-  let output = edited.toString();
+  const { offsets, texts } = edits.sorted();
+  let output = applyInsertions(code, offsets, texts);
   let map: SourceMapObject | undefined;
   if (options.sourceMap !== false) {
     const name = basename(filename);
-    const editMap = edited.generateMap({ source: name, file: name, includeContent: true, hires: 'boundary' });
-    map = JSON.parse(editMap.toString()) as SourceMapObject;
+    const lengths = texts.map((text) => text.length);
     if (origin) {
-      map = origin.compose(map as SourceMapInput) as SourceMapObject;
+      map = origin.shifted(code, offsets, lengths, name) as unknown as SourceMapObject;
       const stale = findInlineMap(output);
       if (inline && stale) {
         const data = Buffer.from(JSON.stringify(map)).toString('base64');
         output = output.slice(0, stale.start) + data + output.slice(stale.end);
       }
+    } else {
+      map = editMap(code, offsets, lengths, name) as unknown as SourceMapObject;
     }
   }
   return { code: output, ...(map ? { map } : {}), nodes, file: descriptorFile, instrumented: true, warnings };

@@ -1,3 +1,4 @@
+import type { FunctionKind } from '@temporal-bridge/auto-instrument';
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
 import { expect } from 'vitest';
 
@@ -10,7 +11,7 @@ import { testRuntime } from './test-runtime';
 /** A descriptor node as the transform writes it (positions are not used by the runtime). */
 export function node(
   name: string,
-  kind = 'function',
+  kind: FunctionKind = 'function',
   flags: { async?: boolean; generator?: boolean } = {},
 ): ManifestNode {
   return {

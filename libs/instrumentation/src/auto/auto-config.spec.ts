@@ -57,6 +57,7 @@ describe('loadAutoConfig', () => {
         TB_CAPTURE_DEPTH: '5',
         TB_CAPTURE_ITEMS: '50',
         TB_CAPTURE_STRING: '2048',
+        TB_QUEUE_CAPACITY: '200000',
       },
       dir,
     );
@@ -70,7 +71,9 @@ describe('loadAutoConfig', () => {
       captureResult: true,
       manifest: join(dir, 'out', 'manifest.jsonl'),
       capture: { maxDepth: 5, maxItems: 50, maxStringLength: 2048 },
+      queueCapacity: 200_000,
     });
+    expect(ok({}, dir).queueCapacity).toBe(10_000);
     expect(ok({ TB_NODE_BUDGET: '7', TB_ENDPOINT: 'http://tb:4000' }, dir)).toMatchObject({
       nodeBudget: 7,
       transport: { kind: 'http', baseUrl: 'http://tb:4000' },
@@ -113,6 +116,8 @@ describe('loadAutoConfig', () => {
     [{ TB_KAFKA_BROKERS: 'kafka' }, /^TB_KAFKA_BROKERS must be comma-separated host:port/],
     [{ TB_SAMPLE_RATE: '2' }, /^TB_SAMPLE_RATE must be between 0 and 1/],
     [{ TB_CAPTURE_DEPTH: '0' }, /^TB_CAPTURE_DEPTH/],
+    [{ TB_QUEUE_CAPACITY: '10' }, /^TB_QUEUE_CAPACITY must be a whole number of events between 100 and/],
+    [{ TB_QUEUE_CAPACITY: 'big' }, /^TB_QUEUE_CAPACITY/],
     [{ TB_ENDPOINT: 'http://a:1', TB_KAFKA_BROKERS: 'k:1' }, /both set/],
     [{ TB_CONFIG: 'missing.json' }, /^TB_CONFIG: cannot read/],
     [{ TB_ROOT: 'nowhere' }, /^TB_ROOT: .* does not exist/],

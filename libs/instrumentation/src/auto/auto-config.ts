@@ -36,6 +36,8 @@ export interface AutoConfig {
   /** Append the manifest (one node per line, JSON) to this file. */
   manifest: string | undefined;
   reportIntervalMs: number;
+  /** Events held in memory before they are sent (the runtime's queue capacity; beyond it the oldest give way, reported). */
+  queueCapacity: number;
   include: readonly string[];
   exclude: readonly string[];
   /** Whether a module file (absolute path) is one of the app's to instrument (before excluding the SDK). */
@@ -91,6 +93,12 @@ const schema = z.object({
   TB_CAPTURE_STRING: z.coerce.number().int().min(16).max(1_000_000).optional(),
   TB_MANIFEST: z.string().min(1).optional(),
   TB_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+  TB_QUEUE_CAPACITY: z.coerce
+    .number()
+    .int()
+    .min(100, { error: 'TB_QUEUE_CAPACITY must be a whole number of events between 100 and 10000000' })
+    .max(10_000_000, { error: 'TB_QUEUE_CAPACITY must be a whole number of events between 100 and 10000000' })
+    .optional(),
   TB_INCLUDE: list.optional(),
   TB_EXCLUDE: list.optional(),
 });
@@ -166,6 +174,7 @@ export function loadAutoConfig(env: NodeJS.ProcessEnv, cwd: string): LoadedConfi
       },
       manifest: s.TB_MANIFEST === undefined ? undefined : resolve(cwd, s.TB_MANIFEST),
       reportIntervalMs: s.TB_REPORT_INTERVAL_MS ?? 10_000,
+      queueCapacity: s.TB_QUEUE_CAPACITY ?? 10_000,
       include,
       exclude,
       instruments: fileFilter(root, include, exclude, []),

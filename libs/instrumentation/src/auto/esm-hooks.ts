@@ -34,8 +34,13 @@ export async function load(url: string, context: unknown, nextLoad: NextLoad): P
 export function instrumentLoaded(url: string, result: LoadResult): LoadResult {
   const format = result.format;
   const typescript = format === 'module-typescript' || format === 'commonjs-typescript';
-  if (format !== 'module' && !typescript && !(format === 'commonjs' && syncHooks)) return result;
+  if (format !== 'module' && !typescript && format !== 'commonjs') return result;
   if (!url.startsWith('file:') || result.source === undefined || result.source === null) return result;
+  // CommonJS with a source: in-thread hooks see every CommonJS module here; in the loader thread,
+  // Node's default load gives no source (the CommonJS loader reads it, through _compile), so a
+  // source means a loader (tsx, for a .cts imported from an ES module) supplied it and Node will
+  // compile it itself, never calling _compile: this is the only place to instrument it.
+
   const file = fileURLToPath(url);
   if (!instruments(file)) return result;
   const code =
@@ -44,10 +49,7 @@ export function instrumentLoaded(url: string, result: LoadResult): LoadResult {
   return { ...result, source: instrumentFile(code, file, root, sourceType, false) };
 }
 
-let syncHooks = false;
-
-/** registerHooks (in-thread) sees CommonJS too, with its source: instrument it there. */
+/** registerHooks (in-thread) sees CommonJS too, with its source: instrumented there by `instrumentLoaded`. */
 export function useSyncHooks(settings: HookSettings): void {
-  syncHooks = true;
   initialize(settings);
 }

@@ -346,6 +346,16 @@ describe('probe host: budget, sampling, disabled', () => {
     expect(host.stats()).toMatchObject({ hits: 21, unrecorded: 15 });
   });
 
+  it('reports the counts of nodes whose ids look like secrets, and of more nodes than captures keep', async () => {
+    const names = ['Lexer.nextToken', 'checkPassword', ...Array.from({ length: 40 }, (_, i) => `f${i}`)];
+    const { host, flushed } = autoRuntime({ capture: { maxItems: 20 } }, { nodeBudget: 1 });
+    const __tb = host.module(descriptor(...names.map((name) => node(name)))) as ModuleProbes;
+    for (let i = 0; i < names.length; i += 1) for (let n = 0; n < 3; n += 1) __tb.x(__tb.e(i) ? __tb.c(i) : null);
+    host.reportUnrecorded();
+    const [report] = (await flushed()).filter((e) => e.event_type === 'log');
+    expect(report!.data?.['unrecorded']).toEqual(Object.fromEntries(names.map((name) => [id(name), 2])));
+  });
+
   it('refills the budget in the next second', async () => {
     const { host, flushed } = autoRuntime({}, { nodeBudget: 2 });
     const __tb = host.module(descriptor(node('hot'))) as ModuleProbes;

@@ -1,11 +1,22 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
-import { buildProjects, freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
+import { buildProjects } from '@temporal-bridge/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  args,
+  entries,
+  expectOneExitPerEntry,
+  REGISTER,
+  runNode,
+  type Run,
+  type Standalone,
+  startStandalone,
+  TSX,
+} from './test-support/auto-app';
 
 /**
  * `node --import <built register>` on a fixture app (ESM and CommonJS
@@ -13,8 +24,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * generators), sending to the real standalone server over HTTP; everything
  * is asserted through the query API.
  */
-const REGISTER = repoPath('libs/instrumentation/dist/register.js');
-const TSX = repoPath('node_modules/tsx/dist/loader.mjs');
 // TypeScript, run through tsx: positions and ids must be the .ts source's.
 const TS_APP = [
   'interface Order {',
@@ -39,68 +48,15 @@ const TS_APP = [
   '',
 ].join('\n');
 const FIXTURE = join(__dirname, '__fixtures__', 'shop-js');
-const started = BigInt(Date.now() - 60_000) * 1_000_000n;
 
-let server: { proc: TetheredProcess; url: string } | undefined;
-let dataDir: string | undefined;
+let server: Standalone | undefined;
 let app = '';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd: app, env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** Every stored event of one service (the bridge flushed first). */
-async function eventsOf(service: string): Promise<SerializedEvent[]> {
-  expect((await fetch(`${server!.url}/v1/flush`, { method: 'POST' })).status).toBeLessThan(300);
-  const to = (BigInt(Date.now() + 60_000) * 1_000_000n).toString();
-  const response = await fetch(`${server!.url}/v1/events?from=${started}&to=${to}&service=${service}&limit=10000`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { events: SerializedEvent[] }).events;
-}
-
-const entries = (events: SerializedEvent[], astNodeId: string): SerializedEvent[] =>
-  events.filter((e) => e.event_type === 'function_entry' && e.ast_node_id === astNodeId);
-const args = (event: SerializedEvent): unknown[] => (event.data?.['args'] as unknown[] | undefined) ?? [];
-
-function expectOneExitPerEntry(events: SerializedEvent[]): Map<string, SerializedEvent> {
-  const exits = new Map<string, SerializedEvent>();
-  for (const exit of events.filter((e) => e.event_type === 'function_exit')) {
-    expect(exits.has(exit.correlation_id), `two exits for ${exit.ast_node_id}`).toBe(false);
-    exits.set(exit.correlation_id, exit);
-  }
-  const opened = events.filter((e) => e.event_type === 'function_entry');
-  expect(opened.length).toBe(exits.size);
-  for (const entry of opened) {
-    const exit = exits.get(entry.correlation_id);
-    expect(exit, `no exit for ${entry.ast_node_id}`).toBeDefined();
-    expect([exit!.parent_id, exit!.trace_id, exit!.ast_node_id]).toEqual([
-      entry.parent_id,
-      entry.trace_id,
-      entry.ast_node_id,
-    ]);
-  }
-  return exits;
-}
+const run = (argv: string[], env: Record<string, string>): Promise<Run> => runNode(app, argv, env);
+const eventsOf = (service: string): Promise<SerializedEvent[]> => server!.eventsOf(service);
 
 beforeAll(async () => {
   await buildProjects('libs/instrumentation/tsconfig.lib.json', 'services/standalone/tsconfig.app.json');
-  dataDir = mkdtempSync(join(tmpdir(), 'tb-auto-data-'));
   // A copy outside the repository: the SDK's own directories are never instrumented.
   app = mkdtempSync(join(tmpdir(), 'tb-auto-app-'));
   cpSync(FIXTURE, app, { recursive: true });
@@ -110,26 +66,12 @@ beforeAll(async () => {
     'function optimizationStatus(f) {\n  return typeof %GetOptimizationStatus(f);\n}\nmodule.exports = { optimizationStatus };\n',
   );
   writeFileSync(join(app, 'src', 'shop.ts'), TS_APP);
-  const port = await freePort();
-  const proc = TetheredProcess.spawn(process.execPath, [repoPath('services/standalone/dist/main.js')], {
-    tether: true,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await pollUntil(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs: 90_000,
-    intervalMs: 200,
-    description: `standalone ready\n${proc.output()}`,
-  });
-  server = { proc, url };
+  server = await startStandalone();
 }, 300_000);
 
 afterAll(async () => {
-  if (server !== undefined) {
-    await server.proc.signal('SIGTERM');
-    await server.proc.exited;
-  }
-  for (const dir of [dataDir, app]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
+  if (app !== '') rmSync(app, { recursive: true, force: true });
 });
 
 describe('register: node --import on an unchanged app', () => {

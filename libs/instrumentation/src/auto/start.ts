@@ -56,6 +56,7 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
         service: config.service,
         transport: config.transport,
         sampling: { traceRate: config.traceRate },
+        queue: { capacity: config.queueCapacity },
         capture: { ...config.capture, captureArgs: config.captureArgs, captureResult: config.captureResult },
       });
     }
@@ -106,12 +107,15 @@ function handleExit(host: ProbeHost, runtime: InstrumentationRuntime, config: Au
     if (!settled) {
       settled = true;
       host.settle();
+      // A short-lived app ends before the periodic drop report: what a full queue cost is said now.
+      runtime.reportDrops();
     }
     const { queue_depth, in_flight } = runtime.stats();
     if (queue_depth + in_flight > 0) void runtime.flush(EXIT_FLUSH_MS);
   });
   process.on('exit', () => {
     host.settle();
+    runtime.reportDrops();
     const events = runtime.takeUnsent();
     if (events.length === 0) return;
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', TB_ENABLED: '0' };

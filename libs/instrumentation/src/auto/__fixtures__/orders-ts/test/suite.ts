@@ -1,0 +1,3 @@
+// The whole suite in one process: `node --import tsx test/suite.ts`.
+import './math.test.js';
+import './orders.test.js';

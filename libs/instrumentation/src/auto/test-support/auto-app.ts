@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { SerializedEvent } from '@temporal-bridge/event-schema';
+import { freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
+import { expect } from 'vitest';
+
+/**
+ * What the automatic-instrumentation integration specs share: the real built
+ * standalone server, a child app run with `node <flags>`, and the stored
+ * events read back through the query API.
+ */
+
+/** The built `./register` entry (`npm run build` or `buildProjects` first). */
+export const REGISTER = repoPath('libs/instrumentation/dist/register.js');
+/** tsx's loader, for `--import`. */
+export const TSX = repoPath('node_modules/tsx/dist/loader.mjs');
+
+/** Exit code and output of a child process. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `node ...args` in `cwd` with only PATH and `env` set (no inherited TB_* or NODE_OPTIONS). */
+export function runNode(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A running standalone server on its own data directory. */
+export interface Standalone {
+  url: string;
+  /** Every stored event of one service, all pages (the bridge flushed first). */
+  eventsOf(service: string): Promise<SerializedEvent[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts the built standalone server (services/standalone/dist) and waits until it is ready. */
+export async function startStandalone(): Promise<Standalone> {
+  const started = BigInt(Date.now() - 60_000) * 1_000_000n;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tb-auto-data-'));
+  const port = await freePort();
+  const proc = TetheredProcess.spawn(process.execPath, [repoPath('services/standalone/dist/main.js')], {
+    tether: true,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await pollUntil(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
+    timeoutMs: 90_000,
+    intervalMs: 200,
+    description: `standalone ready\n${proc.output()}`,
+  });
+  return {
+    url,
+    async eventsOf(service) {
+      expect((await fetch(`${url}/v1/flush`, { method: 'POST' })).status).toBeLessThan(300);
+      const to = (BigInt(Date.now() + 60_000) * 1_000_000n).toString();
+      const events: SerializedEvent[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = `${url}/v1/events?from=${started}&to=${to}&service=${service}&limit=10000`;
+        const response = await fetch(cursor === null ? page : `${page}&cursor=${encodeURIComponent(cursor)}`);
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as { events: SerializedEvent[]; next_cursor?: string | null };
+        events.push(...body.events);
+        cursor = body.next_cursor ?? null;
+      } while (cursor !== null);
+      return events;
+    },
+    async stop() {
+      await proc.signal('SIGTERM');
+      await proc.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The function_entry events of one AST node, in order. */
+export const entries = (events: SerializedEvent[], astNodeId: string): SerializedEvent[] =>
+  events.filter((e) => e.event_type === 'function_entry' && e.ast_node_id === astNodeId);
+
+/** The captured arguments of an entry. */
+export const args = (event: SerializedEvent): unknown[] => (event.data?.['args'] as unknown[] | undefined) ?? [];
+
+/** Asserts one exit per entry, with the entry's parent, trace and node; returns the exits by correlation id. */
+export function expectOneExitPerEntry(events: SerializedEvent[]): Map<string, SerializedEvent> {
+  const exits = new Map<string, SerializedEvent>();
+  for (const exit of events.filter((e) => e.event_type === 'function_exit')) {
+    expect(exits.has(exit.correlation_id), `two exits for ${exit.ast_node_id}`).toBe(false);
+    exits.set(exit.correlation_id, exit);
+  }
+  const opened = events.filter((e) => e.event_type === 'function_entry');
+  expect(opened.length).toBe(exits.size);
+  for (const entry of opened) {
+    const exit = exits.get(entry.correlation_id);
+    expect(exit, `no exit for ${entry.ast_node_id}`).toBeDefined();
+    expect([exit!.parent_id, exit!.trace_id, exit!.ast_node_id]).toEqual([
+      entry.parent_id,
+      entry.trace_id,
+      entry.ast_node_id,
+    ]);
+  }
+  return exits;
+}
+
+/** One node of a TB_MANIFEST file. */
+export interface ManifestLine {
+  ast_node_id: string;
+  file: string;
+  kind: string;
+  name: string;
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+  hash: string;
+  service: string;
+}
+
+/** The nodes of a TB_MANIFEST file (JSON lines). */
+export const readManifest = (path: string): ManifestLine[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ManifestLine);
