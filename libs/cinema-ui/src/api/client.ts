@@ -58,9 +58,13 @@ export async function getJson<T>(path: string, query: Query = {}, signal?: Abort
     const body = (await response.json()) as { error?: string; message?: string };
     if (typeof body.error === 'string') code = body.error;
     if (typeof body.message === 'string') message = body.message;
-  } catch {
+  } catch (error) {
+    // Cancelled while the body was read: a stale request, not an answer (else its status line would show as one).
+    if (isAbort(error)) throw error;
     // Not JSON (a proxy's page): the status line is all there is.
   }
+  // Cancelled meanwhile: the caller's newer request owns the screen, so this failure must not show.
+  signal?.throwIfAborted();
   throw new ApiError(response.status, code, message);
 }
 
