@@ -1,35 +1,34 @@
-/** The API's answers as they arrive: nanoseconds are decimal strings (int64 safety). */
+/**
+ * The API's answers as they arrive: nanoseconds are decimal strings (int64 safety).
+ *
+ * The shared answer types (one definition with the servers that build them) are imported type-only:
+ * the bundler erases the import, so no code of @temporal-bridge/event-schema reaches the page.
+ */
+import type {
+  ActiveCallAnswer,
+  AstNodeAnswer,
+  EventPageAnswer,
+  ExecutionPathAnswer,
+  PathStepAnswer,
+  SerializedEvent,
+  StateAnswer,
+  StateEntryAnswer,
+  StatsAnswer,
+} from '@temporal-bridge/event-schema';
 
-export interface ApiEvent {
-  event_id: string;
-  timestamp: string;
-  event_type: string;
-  correlation_id: string;
-  parent_id?: string;
-  trace_id?: string;
-  ast_node_id?: string;
-  service?: string;
-  instance?: string;
-  seq?: number;
-  data?: Record<string, unknown>;
-  duration_ns?: string;
-}
+export type ApiEvent = SerializedEvent;
+export type PathStep = PathStepAnswer;
+export type ExecutionPath = ExecutionPathAnswer;
+export type EventPage = EventPageAnswer;
+export type ActiveCall = ActiveCallAnswer;
+/** One key of the state at an instant, with the event that set it (provenance). */
+export type StateEntry = StateEntryAnswer;
+/** GET /v1/state: keys of different services are separate entries. */
+export type StateSnapshot = StateAnswer;
+export type Stats = StatsAnswer;
+export type AstNodeLocation = AstNodeAnswer;
 
-export interface PathStep extends ApiEvent {
-  on_stack: boolean;
-}
-
-export interface ExecutionPath {
-  target: ApiEvent;
-  path: PathStep[];
-  truncated: boolean;
-}
-
-export interface EventPage {
-  events: ApiEvent[];
-  next_cursor: string | null;
-}
-
+/* GET /v1/calls and /v1/events/histogram have no shared answer type yet (the storage layer's are bigint-typed). */
 export interface ApiCall {
   correlation_id: string;
   entry_event_id: string;
@@ -56,46 +55,4 @@ export interface Histogram {
   to: string;
   bucket_ns: string;
   buckets: Array<{ start: string; events: number; errors: number }>;
-}
-
-export interface ActiveCall {
-  correlation_id: string;
-  entry_event_id: string;
-  entry_timestamp: string;
-  ast_node_id?: string;
-  trace_id?: string;
-  service?: string;
-  function?: string;
-  module?: string;
-}
-
-/** One key of the state at an instant, with the event that set it (provenance). */
-export interface StateEntry {
-  service?: string;
-  key: string;
-  value: unknown;
-  event_id: string;
-  timestamp: string;
-}
-
-/** GET /v1/state: keys of different services are separate entries. */
-export interface StateSnapshot {
-  at: string;
-  state: StateEntry[];
-  state_truncated?: boolean;
-  active_calls: ActiveCall[];
-  active_calls_truncated?: boolean;
-}
-
-export interface Stats {
-  storage: {
-    total_events: number;
-    oldest_timestamp: string | null;
-    newest_timestamp: string | null;
-  };
-}
-
-export interface AstNodeLocation {
-  ast_node_id: string;
-  locations: Array<{ service?: string; file: string; line: number; column?: number; kind?: string; name?: string }>;
 }

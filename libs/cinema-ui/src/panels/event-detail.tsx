@@ -93,8 +93,7 @@ export function EventDetail(props: EventDetailProps) {
                   {data.location !== undefined &&
                     data.location.locations.map((l) => (
                       <div class="muted" key={`${l.file}:${l.line}`} data-testid="source-location">
-                        {l.file}:{l.line}
-                        {l.column !== undefined ? `:${l.column}` : ''} {l.name ?? ''}
+                        {l.file}:{l.line}:{l.column} {l.name}
                       </div>
                     ))}
                 </dd>
