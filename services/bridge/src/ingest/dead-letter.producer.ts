@@ -1,5 +1,5 @@
 import type { EventProblem } from '@temporal-bridge/event-schema';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 
 /** Where an invalid message came from, carried in the dead letter's headers. */
 export interface DeadLetterSource {
@@ -32,7 +32,11 @@ export class DeadLetterProducer {
     kafka: Kafka,
     private readonly topic: string,
   ) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: true });
+    // The default partitioner, named: kafkajs warns at start about its changed default otherwise.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   connect(): Promise<void> {

@@ -7,7 +7,7 @@ import {
   type KafkaTestCluster,
   type RedisTestServer,
 } from '@temporal-bridge/testing';
-import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
 import { onTestFailed } from 'vitest';
 
@@ -126,7 +126,7 @@ export function kafkaClient(kafka: KafkaTestCluster): Kafka {
 export type Produced = { key?: string; value: string | Buffer | null; partition?: number; headers?: IHeaders };
 
 export async function produce(kafka: KafkaTestCluster, topic: string, messages: Produced[]): Promise<void> {
-  const producer = kafkaClient(kafka).producer();
+  const producer = kafkaClient(kafka).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) {
