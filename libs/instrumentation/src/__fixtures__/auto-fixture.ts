@@ -55,7 +55,10 @@ export function of(events: SerializedEvent[], type: string, astNodeId: string): 
 export function expectOneExitPerEntry(events: SerializedEvent[]): Map<string, SerializedEvent> {
   const exits = new Map<string, SerializedEvent>();
   for (const exit of events.filter((e) => e.event_type === 'function_exit')) {
-    expect(exits.has(exit.correlation_id), `two exits for ${exit.correlation_id}`).toBe(false);
+    expect(
+      exits.has(exit.correlation_id),
+      `two exits for ${exit.correlation_id} (${exit.ast_node_id ?? 'no node'})`,
+    ).toBe(false);
     exits.set(exit.correlation_id, exit);
   }
   const entries = events.filter((e) => e.event_type === 'function_entry');

@@ -95,26 +95,8 @@ export const entries = (events: SerializedEvent[], astNodeId: string): Serialize
 /** The captured arguments of an entry. */
 export const args = (event: SerializedEvent): unknown[] => (event.data?.['args'] as unknown[] | undefined) ?? [];
 
-/** Asserts one exit per entry, with the entry's parent, trace and node; returns the exits by correlation id. */
-export function expectOneExitPerEntry(events: SerializedEvent[]): Map<string, SerializedEvent> {
-  const exits = new Map<string, SerializedEvent>();
-  for (const exit of events.filter((e) => e.event_type === 'function_exit')) {
-    expect(exits.has(exit.correlation_id), `two exits for ${exit.ast_node_id}`).toBe(false);
-    exits.set(exit.correlation_id, exit);
-  }
-  const opened = events.filter((e) => e.event_type === 'function_entry');
-  expect(opened.length).toBe(exits.size);
-  for (const entry of opened) {
-    const exit = exits.get(entry.correlation_id);
-    expect(exit, `no exit for ${entry.ast_node_id}`).toBeDefined();
-    expect([exit!.parent_id, exit!.trace_id, exit!.ast_node_id]).toEqual([
-      entry.parent_id,
-      entry.trace_id,
-      entry.ast_node_id,
-    ]);
-  }
-  return exits;
-}
+// The same check the unit specs use: one definition.
+export { expectOneExitPerEntry } from '../../__fixtures__/auto-fixture';
 
 /** One node of a TB_MANIFEST file. */
 export interface ManifestLine {
