@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,14 +10,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   args,
+  autoEnv,
+  byIdWithoutService,
+  callTree,
+  checkoutFixture,
+  countsOf,
   entries,
   expectOneExitPerEntry,
-  type ManifestLine,
   readManifest,
   REGISTER,
   runNode,
+  sorted,
   type Standalone,
   startStandalone,
+  TAP,
+  tapResult,
   TSX,
 } from './test-support/auto-app';
 
@@ -29,64 +36,16 @@ import {
  * call tree and errors where thrown. Also: the ids are the same across runs,
  * checkouts and unrelated edits, and the manifest points at the right lines.
  */
-const FIXTURES = join(__dirname, '__fixtures__');
-const TAP = '--test-reporter=tap';
-
 let server: Standalone | undefined;
 const temps: string[] = [];
 
-/** A copy of a fixture project outside the repository (the SDK's own directories are never instrumented). */
-function checkout(name: string, parent = tmpdir()): string {
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, `tb-${name}-`));
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
+function checkout(name: string, parent?: string): string {
+  const dir = checkoutFixture(name, parent);
   temps.push(dir);
   return dir;
 }
 
-/** The TAP report without its timings: what must be the same with and without instrumentation. */
-const tapResult = (stdout: string): string =>
-  stdout
-    .split('\n')
-    .filter((line) => !/^\s*(# )?duration_ms\b/.test(line))
-    .join('\n');
-
-const env = (service: string, manifest: string): Record<string, string> => ({
-  TB_ENDPOINT: server!.url,
-  TB_SERVICE: service,
-  TB_NODE_BUDGET: 'unlimited',
-  TB_MANIFEST: manifest,
-});
-
-/** The call tree of one run: parent lookups over the entries. */
-function tree(events: SerializedEvent[]) {
-  const calls = events.filter((e) => e.event_type === 'function_entry');
-  const byId = new Map(calls.map((e) => [e.correlation_id, e]));
-  const parentOf = (e: SerializedEvent): SerializedEvent | undefined => byId.get(e.parent_id ?? '');
-  const parentIds = (id: string): (string | undefined)[] => entries(events, id).map((e) => parentOf(e)?.ast_node_id);
-  const errorsByNode: Record<string, number> = {};
-  for (const error of events.filter((e) => e.event_type === 'error')) {
-    const entry = byId.get(error.correlation_id);
-    expect(entry?.ast_node_id, 'an error event belongs to a recorded call of its node').toBe(error.ast_node_id);
-    errorsByNode[error.ast_node_id!] = (errorsByNode[error.ast_node_id!] ?? 0) + 1;
-  }
-  return { calls, parentOf, parentIds, errorsByNode };
-}
-
-/** Calls per AST node. */
-function countsOf(events: SerializedEvent[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const e of events)
-    if (e.event_type === 'function_entry') counts[e.ast_node_id!] = (counts[e.ast_node_id!] ?? 0) + 1;
-  return counts;
-}
-
-/** The manifest by id, without the service (deduplicated: the suite's child process appends its own nodes). */
-function byIdWithoutService(nodes: ManifestLine[]): Map<string, Omit<ManifestLine, 'service'>> {
-  return new Map(nodes.map(({ service: _service, ...node }) => [node.ast_node_id, node]));
-}
-
-const sorted = (values: Iterable<string>): string[] => [...values].sort();
+const env = (service: string, manifest: string): Record<string, string> => autoEnv(server!.url, service, manifest);
 
 beforeAll(async () => {
   await buildProjects(
@@ -125,7 +84,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
 
     const events = await server!.eventsOf(service);
     const exits = expectOneExitPerEntry(events);
-    const { calls, parentOf, parentIds, errorsByNode } = tree(events);
+    const { calls, parentOf, parentIds, errorsByNode } = callTree(events);
     const called = new Set(calls.map((e) => e.ast_node_id!));
     const nodes = readManifest(manifest);
     // The suite calls every function the hook instrumented, and nothing it did not.
@@ -262,7 +221,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
     expect(result.stdout).toContain('# pass 11\n# fail 0\n');
     const events = await server!.eventsOf(service);
     expectOneExitPerEntry(events);
-    const { parentIds } = tree(events);
+    const { parentIds } = callTree(events);
     expect(parentIds('src/legacy/tax.cts:withTax:function')).toEqual([
       'src/orders/service.ts:OrderService.place:method',
       'src/legacy/tax.cts:roundedFib:function',
@@ -350,7 +309,7 @@ describe('library-js: a JavaScript project, under the hook and bundled with the 
 
     const events = (hookEvents = await server!.eventsOf(service));
     const exits = expectOneExitPerEntry(events);
-    const { calls, parentOf, parentIds, errorsByNode } = tree(events);
+    const { calls, parentOf, parentIds, errorsByNode } = callTree(events);
     const called = new Set(calls.map((e) => e.ast_node_id!));
     expect(sorted(called)).toEqual(sorted(new Set(readManifest(manifest).map((n) => n.ast_node_id))));
     expect(sorted(called)).toEqual(
@@ -471,7 +430,7 @@ describe('library-js: a JavaScript project, under the hook and bundled with the 
     expect(sorted(bundled)).toEqual(
       sorted(Object.keys(countsOf(hookEvents)).filter((id) => !id.startsWith('src/crash.js'))),
     );
-    const { errorsByNode } = tree(events);
+    const { errorsByNode } = callTree(events);
     expect(errorsByNode).toEqual({
       'src/catalog/item.js:Book.pages:setter': 1,
       'src/text/words.js:strict:function': 2,

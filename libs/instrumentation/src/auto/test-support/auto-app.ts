@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -118,3 +118,64 @@ export const readManifest = (path: string): ManifestLine[] =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as ManifestLine);
+
+/** The fixture projects (orders-ts, library-js...), each with its own node:test suite. */
+export const FIXTURES = join(__dirname, '..', '__fixtures__');
+/** node:test's TAP reporter: a report that compares as text. */
+export const TAP = '--test-reporter=tap';
+
+/**
+ * A copy of a fixture project in a new directory under `parent`, outside the repository (the
+ * SDK's own directories are never instrumented). The caller removes it.
+ */
+export function checkoutFixture(name: string, parent = tmpdir()): string {
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, `tb-${name}-`));
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** The TAP report without its timings: what must be the same with and without instrumentation. */
+export const tapResult = (stdout: string): string =>
+  stdout
+    .split('\n')
+    .filter((line) => !/^\s*(# )?duration_ms\b/.test(line))
+    .join('\n');
+
+/** The TB_* settings of a run that records every call to the server at `endpoint`. */
+export const autoEnv = (endpoint: string, service: string, manifest: string): Record<string, string> => ({
+  TB_ENDPOINT: endpoint,
+  TB_SERVICE: service,
+  TB_NODE_BUDGET: 'unlimited',
+  TB_MANIFEST: manifest,
+});
+
+/** The call tree of one run: parent lookups over the entries, and the error events per node. */
+export function callTree(events: SerializedEvent[]) {
+  const calls = events.filter((e) => e.event_type === 'function_entry');
+  const byId = new Map(calls.map((e) => [e.correlation_id, e]));
+  const parentOf = (e: SerializedEvent): SerializedEvent | undefined => byId.get(e.parent_id ?? '');
+  const parentIds = (id: string): (string | undefined)[] => entries(events, id).map((e) => parentOf(e)?.ast_node_id);
+  const errorsByNode: Record<string, number> = {};
+  for (const error of events.filter((e) => e.event_type === 'error')) {
+    const entry = byId.get(error.correlation_id);
+    expect(entry?.ast_node_id, 'an error event belongs to a recorded call of its node').toBe(error.ast_node_id);
+    errorsByNode[error.ast_node_id!] = (errorsByNode[error.ast_node_id!] ?? 0) + 1;
+  }
+  return { calls, parentOf, parentIds, errorsByNode };
+}
+
+/** Calls per AST node. */
+export function countsOf(events: SerializedEvent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of events)
+    if (e.event_type === 'function_entry') counts[e.ast_node_id!] = (counts[e.ast_node_id!] ?? 0) + 1;
+  return counts;
+}
+
+/** The manifest by id, without the service (deduplicated: a suite's child process appends its own nodes). */
+export function byIdWithoutService(nodes: ManifestLine[]): Map<string, Omit<ManifestLine, 'service'>> {
+  return new Map(nodes.map(({ service: _service, ...node }) => [node.ast_node_id, node]));
+}
+
+export const sorted = (values: Iterable<string>): string[] => [...values].sort();
