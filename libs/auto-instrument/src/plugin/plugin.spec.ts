@@ -4,10 +4,12 @@ import { join } from 'node:path';
 
 import { build } from 'esbuild';
 import { rollup } from 'rollup';
+import { build as viteBuild, type Rolldown } from 'vite';
+import webpack, { type Configuration } from 'webpack';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { evaluateCommonJs, ProbeHost } from '../test-support/probe-host';
-import { esbuildPlugin, rollupPlugin } from './index';
+import { esbuildPlugin, rollupPlugin, vitePlugin, webpackPlugin } from './index';
 
 const FIXTURES = join(__dirname, '__fixtures__', 'bundle');
 const root = join(__dirname, '..', '..');
@@ -46,19 +48,52 @@ async function rollupBundle(plugins: Parameters<typeof rollup>[0]['plugins']): P
   return output[0].code;
 }
 
+/** Vite's library mode for Node (Rolldown underneath), CommonJS, kept in memory. */
+async function viteBundle(plugins: NonNullable<Parameters<typeof viteBuild>[0]>['plugins']): Promise<string> {
+  const result = (await viteBuild({
+    root: FIXTURES,
+    configFile: false,
+    logLevel: 'silent',
+    plugins,
+    build: {
+      write: false,
+      minify: false,
+      sourcemap: 'inline',
+      lib: { entry: join(FIXTURES, 'main.ts'), formats: ['cjs'], fileName: 'bundle' },
+    },
+  })) as Rolldown.RolldownOutput[];
+  return result[0]!.output[0].code;
+}
+
+/** webpack for Node, CommonJS, written under the temporary directory. */
+async function webpackBundle(plugins: Configuration['plugins'], name: string): Promise<string> {
+  const compiler = webpack({
+    context: FIXTURES,
+    mode: 'none',
+    target: 'node',
+    devtool: 'source-map',
+    entry: './main.mjs',
+    output: { path: join(work, name), filename: 'bundle.js', library: { type: 'commonjs2' } },
+    plugins,
+  });
+  const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+    compiler.run((error, result) => (error ? reject(error) : resolve(result!))),
+  );
+  await new Promise((resolve) => compiler.close(resolve));
+  expect(stats.toString({ all: false, errors: true, warnings: true })).toBe('');
+  return readFileSync(join(work, name, 'bundle.js'), 'utf8');
+}
+
 function runBundle(code: string): number {
   return (evaluateCommonJs(code, join(work, 'bundle.js')).run as (l: typeof lines) => number)(lines);
 }
 
 describe('bundler plugin', () => {
-  it('instruments an esbuild bundle of TypeScript: probes fire with source ids, output unchanged', async () => {
-    const expected = runBundle(await esbuildBundle([]));
-    expect(expected).toBe(12);
-    const manifest = join(work, 'esbuild-manifest.jsonl');
-    const code = await esbuildBundle([esbuildPlugin({ root, manifest })]);
+  /** The probes of a bundle of main.ts: the calls in order with source ids, the manifest's lines. */
+  function expectTypeScriptProbes(code: string, manifest: string): void {
     const host = new ProbeHost();
     uninstall = host.install();
-    expect(runBundle(code)).toBe(expected);
+    expect(runBundle(code)).toBe(12);
     expect(host.calls.map((call) => call.id)).toEqual([
       `${dir}/main.ts:run:function`,
       `${dir}/checkout.ts:Checkout.add:method`,
@@ -84,11 +119,10 @@ describe('bundler plugin', () => {
         line: 13,
       }),
     );
-  });
+  }
 
-  it('instruments a rollup bundle and honours exclude globs', async () => {
-    const expected = runBundle(await rollupBundle([]));
-    const code = await rollupBundle([rollupPlugin({ root, exclude: ['**/pricing.mjs'] })]);
+  /** The probes of a bundle of main.mjs (pricing.mjs excluded). */
+  function expectJavaScriptProbes(code: string, expected: number): void {
     const host = new ProbeHost();
     uninstall = host.install();
     expect(runBundle(code)).toBe(expected);
@@ -102,7 +136,31 @@ describe('bundler plugin', () => {
         `${dir}/shop.mjs:Shop.total/arrow#1`,
       ]),
     );
+    expect(host.calls.every((call) => call.exited === 1)).toBe(true);
     expect(host.descriptors.map((d) => d.file).sort()).toEqual([`${dir}/main.mjs`, `${dir}/shop.mjs`]);
+  }
+
+  it('instruments an esbuild bundle of TypeScript: probes fire with source ids, output unchanged', async () => {
+    expect(runBundle(await esbuildBundle([]))).toBe(12);
+    const manifest = join(work, 'esbuild-manifest.jsonl');
+    expectTypeScriptProbes(await esbuildBundle([esbuildPlugin({ root, manifest })]), manifest);
+  });
+
+  it('instruments a Vite library build of TypeScript: the TypeScript as written, before Vite compiles it', async () => {
+    expect(runBundle(await viteBundle([]))).toBe(12);
+    const manifest = join(work, 'vite-manifest.jsonl');
+    expectTypeScriptProbes(await viteBundle([vitePlugin({ root, manifest })]), manifest);
+  });
+
+  it('instruments a webpack bundle and honours exclude globs', async () => {
+    const expected = runBundle(await webpackBundle([], 'webpack-plain'));
+    const code = await webpackBundle([webpackPlugin({ root, exclude: ['**/pricing.mjs'] })], 'webpack');
+    expectJavaScriptProbes(code, expected);
+  });
+
+  it('instruments a rollup bundle and honours exclude globs', async () => {
+    const expected = runBundle(await rollupBundle([]));
+    expectJavaScriptProbes(await rollupBundle([rollupPlugin({ root, exclude: ['**/pricing.mjs'] })]), expected);
   });
 
   it('instruments only what include globs name', async () => {
