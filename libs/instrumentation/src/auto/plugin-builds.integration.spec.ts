@@ -84,6 +84,28 @@ const vite: Bundler = async (app, entries, manifest) => {
   });
 };
 
+interface Rollup {
+  rollup: (options: Record<string, unknown>) => Promise<{
+    write: (output: Record<string, unknown>) => Promise<unknown>;
+    close: () => Promise<void>;
+  }>;
+}
+const rollup: Bundler = async (app, entries, manifest) => {
+  const { rollup: bundle } = fromPluginPackage('rollup') as Rollup;
+  const commonjs = fromPluginPackage('@rollup/plugin-commonjs') as () => unknown;
+  const { rollupPlugin } = await loadPlugin();
+  // CommonJS modules through @rollup/plugin-commonjs (Rollup bundles ES modules only); the
+  // instrumentation transforms first (`order: 'pre'`), so it sees them as written too.
+  const build = await bundle({
+    input: Object.fromEntries(Object.entries(entries).map(([out, source]) => [out, join(app, source)])),
+    external: [/^node:/, ...builtinModules],
+    plugins: [commonjs(), rollupPlugin({ root: app, manifest })],
+    logLevel: 'silent',
+  });
+  await build.write({ dir: join(app, 'dist'), format: 'es', entryFileNames: '[name].mjs', sourcemap: true });
+  await build.close();
+};
+
 interface WebpackStats {
   hasErrors(): boolean;
   toString(options: object): string;
@@ -205,7 +227,7 @@ const cases: FixtureCase[] = [
     fixture: 'library-js',
     entries: { 'test/suite': 'test/suite.js', 'src/crash': 'src/crash.js' },
     fromSource: [TAP, 'test/suite.js'],
-    bundlers: { esbuild, vite, webpack },
+    bundlers: { esbuild, vite, webpack, rollup },
     onlyBuilt: [],
     locations: [
       ['src/catalog/shelf.cjs:Shelf.load:method', 'src/catalog/shelf.cjs', '  async load(lines)'],
