@@ -80,6 +80,7 @@ export const instrumentPlugin = createUnplugin((options: InstrumentPluginOptions
   const sourceMap = options.sourceMap !== false;
   // The manifest lines of each module, kept across rebuilds: in watch mode (and with Rollup's
   // cache) only changed modules pass through `transform` again, the others keep their lines.
+  // Written whole when a build ends.
   const manifestLines = new Map<string, string>();
   return {
     name: 'temporal-bridge-instrument',
@@ -122,9 +123,6 @@ export const instrumentPlugin = createUnplugin((options: InstrumentPluginOptions
       },
       { order: 'pre' as const },
     ),
-    watchChange(id, change) {
-      if (change.event === 'delete') manifestLines.delete(id);
-    },
     buildEnd() {
       if (!manifest) return;
       mkdirSync(dirname(manifest), { recursive: true });
