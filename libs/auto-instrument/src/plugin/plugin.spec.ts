@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { build, transform } from 'esbuild';
-import { type Plugin, rollup, type RollupCache } from 'rollup';
-import { build as viteBuild, type Rolldown } from 'vite';
+import { type InputPluginOption, type Plugin, rollup, type RollupCache } from 'rollup';
+import type * as Vite from 'vite' with { 'resolution-mode': 'import' };
 import webpack, { type Configuration } from 'webpack';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -63,7 +63,7 @@ async function esbuildBundle(plugins: Parameters<typeof build>[0]['plugins']): P
 }
 
 async function rollupBundle(
-  plugins: Plugin[],
+  plugins: InputPluginOption[],
   input = 'main.mjs',
   cache?: RollupCache,
 ): Promise<Bundle & { cache: RollupCache }> {
@@ -74,7 +74,9 @@ async function rollupBundle(
 }
 
 /** Vite's library mode for Node (Rolldown underneath), CommonJS, kept in memory. */
-async function viteBundle(plugins: NonNullable<Parameters<typeof viteBuild>[0]>['plugins']): Promise<Bundle> {
+async function viteBundle(plugins: Vite.PluginOption[]): Promise<Bundle> {
+  // Vite is ES modules only; this spec compiles as CommonJS.
+  const { build: viteBuild } = await import('vite');
   const result = (await viteBuild({
     root: FIXTURES,
     configFile: false,
@@ -86,7 +88,7 @@ async function viteBundle(plugins: NonNullable<Parameters<typeof viteBuild>[0]>[
       sourcemap: 'inline',
       lib: { entry: join(FIXTURES, 'main.ts'), formats: ['cjs'], fileName: 'bundle' },
     },
-  })) as Rolldown.RolldownOutput[];
+  })) as Vite.Rolldown.RolldownOutput[];
   return withInlineMap(result[0]!.output[0].code, (source) => resolve(FIXTURES, 'dist', source));
 }
 
