@@ -361,7 +361,7 @@ describe('probe host: budget, sampling, disabled', () => {
     const __tb = host.module(descriptor(node('hot'))) as ModuleProbes;
     const call = (): void => __tb.x(__tb.e(0) ? __tb.c(0) : null);
     for (let i = 0; i < 5; i += 1) call();
-    host.epoch += 1; // what the budget timer does each second
+    host.nextWindow(); // what the budget timer does each second
     for (let i = 0; i < 5; i += 1) call();
     expect(of(await flushed(), 'function_entry', id('hot'))).toHaveLength(4);
     expect(host.nodeCounts()[0]).toMatchObject({ hits: 10, unrecorded: 6 });

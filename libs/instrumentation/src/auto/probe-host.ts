@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 
 import type { JsonObject } from '@temporal-bridge/event-schema';
 
@@ -13,7 +14,7 @@ import { GeneratorRecord, type AutoCall, type NodeInfo } from './auto-call';
 import { CallEvents } from './call-events';
 import { FastArgs } from './fast-args';
 import { checkDescriptor, type ModuleDescriptor } from './descriptor';
-import { ModuleProbes } from './module-probes';
+import { ModuleProbes, SilentProbes } from './module-probes';
 import { NOOP_PROBES } from './noop-probes';
 
 /** The global the transformed code reads its probe host from (docs/auto-instrumentation.md). */
@@ -25,6 +26,8 @@ const DEFAULT_REPORT_MS = 10_000;
 /** Node ids per report event (keeps each event's data small). */
 const REPORT_CHUNK = 100;
 const TICK_MS = 250;
+/** A node's `left` when nothing is to be counted down (int32 maximum: no count reaches it in a window). */
+const UNLIMITED_TOKENS = 0x7fffffff;
 
 /**
  * Settings of the probe host.
@@ -80,8 +83,9 @@ export class ProbeHost {
   readonly unlimited: boolean;
   readonly budget: number;
   /** The budget window: whole seconds of the monotonic clock. */
-  epoch = 0;
-  skips = 0;
+  epoch = -1;
+  /** What each node's `left` is set to at a new window: the budget, or (no budget to keep) more than any count. */
+  readonly tokens: number;
   readonly context: CurrentContext;
   readonly counters: StatsCounters;
   readonly captureArgs: boolean;
@@ -109,6 +113,7 @@ export class ProbeHost {
     const budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
     this.unlimited = budget === 'unlimited';
     this.budget = budget === 'unlimited' ? Number.MAX_SAFE_INTEGER : budget;
+    this.tokens = this.unlimited || core === undefined ? UNLIMITED_TOKENS : budget;
     this.context = core?.context ?? new CurrentContext(new AsyncLocalStorage<CallContext>());
     this.counters = core?.stats ?? new StatsCounters();
     this.captureArgs = core?.settings.captureArgs ?? false;
@@ -147,7 +152,7 @@ export class ProbeHost {
       this.options.warn?.(`temporal-bridge: module not instrumented: ${checked}`);
       return NOOP_PROBES;
     }
-    const probes = new ModuleProbes(this, checked);
+    const probes = this.core === undefined ? new SilentProbes(this, checked) : new ModuleProbes(this, checked);
     this.modules.push(probes);
     try {
       this.options.onModule?.(checked);
@@ -237,6 +242,8 @@ export class ProbeHost {
     this.settle();
     for (const timer of this.timers) clearInterval(timer);
     this.recording = false;
+    // Every call now takes the out-of-line path, which sees recording off: none is counted as over budget.
+    for (const probes of this.modules) probes.left.fill(UNLIMITED_TOKENS);
   }
 
   /**
@@ -276,8 +283,19 @@ export class ProbeHost {
     return true;
   }
 
+  /** Reads the clock; a new second starts a new budget window. */
   tick(): void {
-    this.epoch = Math.floor(performance.now() / 1000);
+    const epoch = Math.floor(performance.now() / 1000);
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.nextWindow();
+    }
+  }
+
+  /** Every node gets its whole budget again (the timer does this each second). */
+  nextWindow(): void {
+    if (this.unlimited) return;
+    for (const probes of this.modules) probes.left.fill(this.tokens);
   }
 
   trackGenerator(call: AutoCall): void {
