@@ -113,7 +113,7 @@ export class ProbeHost {
     const budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
     this.unlimited = budget === 'unlimited';
     this.budget = budget === 'unlimited' ? Number.MAX_SAFE_INTEGER : budget;
-    this.tokens = this.unlimited || core === undefined ? UNLIMITED_TOKENS : budget;
+    this.tokens = budget === 'unlimited' || core === undefined ? UNLIMITED_TOKENS : budget;
     this.context = core?.context ?? new CurrentContext(new AsyncLocalStorage<CallContext>());
     this.counters = core?.stats ?? new StatsCounters();
     this.captureArgs = core?.settings.captureArgs ?? false;
