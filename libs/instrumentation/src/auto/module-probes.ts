@@ -59,12 +59,24 @@ export class ModuleProbes {
     return false;
   }
 
-  /** A call of node i with budget left: recorded unless emission is off or its trace is sampled out. */
+  /**
+   * A call of node i with budget left: recorded unless emission is off, its
+   * trace is sampled out, or the queue is full. A full queue means a burst
+   * the sender cannot keep up with (a long synchronous stretch): recording
+   * the call would only displace an older event (after capturing its
+   * arguments for nothing: most of the cost of a CPU-bound burst), so it is
+   * counted as unrecorded instead. Room is kept for the exits of the calls
+   * still open, so every recorded call keeps both its entry and its exit.
+   */
   private admit(i: number): boolean {
     const host = this.host;
     if (!host.recording) return false;
     const current = host.context.current;
     if (current !== null && !current.sampled) return false;
+    if (host.sender.room < host.open + 2) {
+      this.skipped[i]! += 1;
+      return false;
+    }
     if (!host.unlimited) this.left[i]! -= 1;
     return true;
   }
@@ -91,6 +103,7 @@ export class ModuleProbes {
         const parentId = parent?.correlationId;
         const id = host.events.entry(node, traceId, parentId, data);
         call = new AutoCall(id, traceId ?? id, parentId, true, node, prev);
+        host.open += 1;
         if (node.generator) host.trackGenerator(call);
       }
       context.current = call;
@@ -136,6 +149,7 @@ export class ModuleProbes {
     if (context.current === call) context.current = call.prev;
     call.prev = null;
     if (!call.sampled) return;
+    this.host.open -= 1;
     try {
       if (call.generator !== undefined) this.host.generatorClosed(call.generator);
       this.host.events.exit(call, call.node, call.exitData);

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { JsonObject } from '@temporal-bridge/event-schema';
 
 import { type EventDataBuilder } from '../capture/event-data.builder';
+import { type EventSender } from '../pipeline/event-sender';
 import { StatsCounters } from '../pipeline/runtime-stats';
 import { type CallContext } from '../runtime/call-context';
 import { CurrentContext } from '../runtime/current-context';
@@ -69,8 +70,8 @@ export interface NodeCount {
  *
  * Budget: each node records at most `nodeBudget` calls per one-second window
  * (a token bucket refilled every second); later calls are only counted, and
- * their counts are reported as `log` events every `reportIntervalMs` and in
- * `nodeCounts()`.
+ * so are calls that start while the runtime's queue is full; their counts
+ * are reported as `log` events every `reportIntervalMs` and in `nodeCounts()`.
  *
  * @example
  * const host = new ProbeHost(runtime);
@@ -95,6 +96,9 @@ export class ProbeHost {
   readonly data!: EventDataBuilder;
   readonly sampler!: Sampler;
   readonly fastArgs!: FastArgs;
+  readonly sender!: EventSender;
+  /** Recorded calls not yet exited: the queue keeps room for their exits. */
+  open = 0;
   private readonly core: RuntimeCore | undefined;
   private readonly modules: ModuleProbes[] = [];
   private readonly openGenerators = new Set<GeneratorRecord>();
@@ -125,6 +129,7 @@ export class ProbeHost {
     this.fastArgs = new FastArgs(core.settings.maxStringLength, core.settings.maxDataBytes);
     this.data = core.data;
     this.sampler = core.sampler;
+    this.sender = core.sender;
     // Callbacks (timers, promise reactions, I/O) get as parent the call that scheduled them.
     this.context.stampAsyncResources();
     this.tick();
@@ -211,7 +216,8 @@ export class ProbeHost {
       // here (`...:Lexer.nextToken:method` came out as "[REDACTED]" instead of its count).
       core.recorder.record('log', undefined, undefined, {
         level: 'info',
-        message: 'temporal-bridge: calls over the per-node budget, counted but not recorded',
+        message:
+          'temporal-bridge: calls over the per-node budget (or while the queue was full), counted but not recorded',
         unrecorded: chunk,
         budget_per_second: this.unlimited ? 'unlimited' : this.budget,
       });
@@ -315,6 +321,7 @@ export class ProbeHost {
   private abandon(record: GeneratorRecord, why: 'collected' | 'shutdown'): void {
     if (!record.open || this.core === undefined) return;
     this.generatorClosed(record);
+    this.open -= 1;
     try {
       this.events.exit(record, record.node, { abandoned: why });
     } catch {
