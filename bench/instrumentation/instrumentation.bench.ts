@@ -2,8 +2,9 @@
 // function (not instrumented; instrumented with emission off; within the
 // node's budget on the no-op and the in-process transport; beyond the
 // budget), a CPU-bound third-party workload (acorn parsing a large input)
-// uninstrumented vs instrumented with the defaults, and the transform's cost
-// per MB of source at load. Not a test: it prints.
+// uninstrumented vs instrumented with the defaults (and with emission off:
+// the probes alone), and the transform's cost per MB of source at load (and
+// the parser's share of it). Not a test: it prints.
 // Run: npm run bench:instrumentation   (BENCH_OPS, BENCH_RUNS to change the sizes)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -77,7 +78,7 @@ function scenario(name: string, events: number, make: () => Setup): Scenario {
       }
       if (host !== undefined) {
         const c = host.stats();
-        delivery.push(`${name}: hits ${c.hits}, unrecorded (over budget) ${c.unrecorded}`);
+        delivery.push(`${name}: hits ${c.hits}, unrecorded ${c.unrecorded}`);
       }
       host?.shutdown();
       await runtime?.shutdown();
@@ -130,7 +131,16 @@ function workload(acorn: Acorn, input: string): [number, string] {
   return [performance.now() - start, out];
 }
 
-async function thirdParty(): Promise<{ plain: number; withDefaults: number; identical: boolean; stats: string }> {
+interface Workload {
+  plain: number;
+  withDefaults: number;
+  /** Instrumented, emission off: what the probes alone cost (every call counted, none recorded). */
+  emissionOff: number;
+  identical: boolean;
+  stats: string;
+}
+
+async function thirdParty(): Promise<Workload> {
   const acornFile = here.resolve('acorn');
   const source = readFileSync(acornFile, 'utf8');
   const plain = loadModule<Acorn>(source, 'acorn-plain', undefined, false);
@@ -142,39 +152,51 @@ async function thirdParty(): Promise<{ plain: number; withDefaults: number; iden
   });
   const host = new ProbeHost(runtime, { reportIntervalMs: 0 }); // defaults: 100 calls per node per second
   const traced = loadModule<Acorn>(source, 'acorn-instrumented', host, true);
-  const plainTimes: number[] = [];
-  const tracedTimes: number[] = [];
+  const off = loadModule<Acorn>(source, 'acorn-emission-off', new ProbeHost(undefined), true);
+  const times: [number[], number[], number[]] = [[], [], []];
   let identical = true;
   for (let r = 0; r < WORKLOAD_RUNS + 1; r += 1) {
     const [a, outA] = workload(plain, source);
     const [b, outB] = workload(traced, source);
+    const [c, outC] = workload(off, source);
     await runtime.flush(60_000);
-    identical &&= outA === outB;
-    if (r > 0) {
-      plainTimes.push(a);
-      tracedTimes.push(b);
-    }
+    identical &&= outA === outB && outA === outC;
+    if (r > 0) [a, b, c].forEach((t, i) => times[i]!.push(t));
   }
   const s = host.stats();
-  const stats = `acorn instrumented: ${s.nodes} nodes, ${s.hits} calls, ${s.unrecorded} over budget, ${runtime.stats().emitted} events`;
+  const r = runtime.stats();
+  const stats =
+    `acorn instrumented: ${s.nodes} nodes, ${s.hits} calls, ${s.unrecorded} unrecorded (over budget, or the queue ` +
+    `full in the synchronous burst), ${r.emitted} events, ${r.dropped.total} dropped`;
   host.shutdown();
   await runtime.shutdown();
-  return { plain: median(plainTimes), withDefaults: median(tracedTimes), identical, stats };
+  return { plain: median(times[0]), withDefaults: median(times[1]), emissionOff: median(times[2]), identical, stats };
+}
+
+interface Oxc {
+  parseSync(filename: string, code: string, options: object): { program: { body: unknown[] } };
 }
 
 /**
  * ms per MB of source for transformSource on real library files (warm: the parser is loaded once
  * first); without a source map, as register does for plain JavaScript, or with one (code from tsx).
+ * `parseOnly`: oxc-parser's parse and the reading of its AST (what the transform starts with, the
+ * floor of its cost), with the transform's options.
  */
-function transformCost(sourceMap: boolean): { msPerMb: number; bytes: number } {
+function transformCost(mode: 'no map' | 'map' | 'parse only'): { msPerMb: number; bytes: number } {
   const files = ['acorn', 'lodash'].map((name) => here.resolve(name));
   const sources = files.map((file) => [file, readFileSync(file, 'utf8')] as const);
-  transformSource(sources[0]![1], { filename: sources[0]![0], root: dir });
+  const oxc = here('oxc-parser') as Oxc;
+  const once = (file: string, code: string): void => {
+    if (mode === 'parse only') void oxc.parseSync(file, code, { preserveParens: true }).program.body.length;
+    else transformSource(code, { filename: file, root: dir, sourceMap: mode === 'map' });
+  };
+  once(sources[0]![0], sources[0]![1]);
   let bytes = 0;
   const start = performance.now();
   for (let r = 0; r < 3; r += 1) {
     for (const [file, code] of sources) {
-      transformSource(code, { filename: file, root: dir, sourceMap });
+      once(file, code);
       bytes += Buffer.byteLength(code);
     }
   }
@@ -200,8 +222,9 @@ async function main(): Promise<void> {
   for (const s of scenarios) results.push(await measure(s, OPS, RUNS));
   printTable(results);
   const work = await thirdParty();
-  const transform = transformCost(false);
-  const mapped = transformCost(true);
+  const transform = transformCost('no map');
+  const mapped = transformCost('map');
+  const parse = transformCost('parse only');
   const by = (name: string): Result => results.find((r) => r.name === name)!;
   const base = by('not instrumented');
   console.log('\nper call, over not instrumented (wall clock median; cpu in brackets)');
@@ -212,12 +235,14 @@ async function main(): Promise<void> {
   }
   console.log(
     `\nworkload (acorn parsing ${(readFileSync(here.resolve('acorn')).length / 1024).toFixed(0)} KB x3): ` +
-      `not instrumented ${work.plain.toFixed(1)} ms, instrumented with defaults ${work.withDefaults.toFixed(1)} ms, ` +
-      `outputs identical: ${work.identical}`,
+      `not instrumented ${work.plain.toFixed(1)} ms, instrumented with defaults ${work.withDefaults.toFixed(1)} ms ` +
+      `(${(work.withDefaults / work.plain).toFixed(2)}x), with emission off ${work.emissionOff.toFixed(1)} ms ` +
+      `(${(work.emissionOff / work.plain).toFixed(2)}x: the probes alone), outputs identical: ${work.identical}`,
   );
   console.log(
     `transform: ${transform.msPerMb.toFixed(1)} ms per MB, ${mapped.msPerMb.toFixed(1)} ms per MB with a source map ` +
-      `(acorn + lodash: ${(transform.bytes / 1024).toFixed(0)} KB)`,
+      `(acorn + lodash: ${(transform.bytes / 1024).toFixed(0)} KB); of which oxc-parser's parse and AST alone ` +
+      `${parse.msPerMb.toFixed(1)} ms per MB`,
   );
   console.log('\ntargets');
   const over = (name: string): [number, number] => [by(name).median - base.median, by(name).cpu - base.cpu];

@@ -11,16 +11,20 @@ import { type ProbeHost } from './probe-host';
  * counters only: no allocation, no clock.
  *
  * Counters are typed arrays indexed by node: `hits` counts every call
- * (exact), `used`/`window` are the node's budget in the current one-second
- * window, `skipped` counts calls over the budget.
+ * (exact), `left` is what remains of the node's budget in the current
+ * one-second window (the host refills it; huge when there is no budget to
+ * keep), `skipped` counts calls over the budget. The test `e()` inlines into
+ * every instrumented function is therefore one typed-array read: a node over
+ * its budget pays two increments and a compare, and everything else (emission
+ * off for a moment, sampling, spending a token) is decided out of line.
  */
 export class ModuleProbes {
   readonly hits: Float64Array;
   readonly skipped: Float64Array;
   /** `skipped` at the last periodic report. */
   readonly reported: Float64Array;
-  private readonly used: Int32Array;
-  private readonly window: Int32Array;
+  /** Calls node i may still record in this window (see ProbeHost.nextWindow). */
+  readonly left: Int32Array;
   readonly nodes: NodeInfo[];
 
   constructor(
@@ -31,8 +35,7 @@ export class ModuleProbes {
     this.hits = new Float64Array(n);
     this.skipped = new Float64Array(n);
     this.reported = new Float64Array(n);
-    this.used = new Int32Array(n);
-    this.window = new Int32Array(n).fill(-1);
+    this.left = new Int32Array(n).fill(host.tokens);
     this.nodes = descriptor.nodes.map((node) => ({
       astNodeId: node.ast_node_id,
       module: descriptor.file,
@@ -50,25 +53,32 @@ export class ModuleProbes {
   /** Counts a call of node i; true when this call is to be recorded. */
   e(i: number): boolean {
     this.hits[i]! += 1;
+    if (this.left[i]! > 0) return this.admit(i);
+    // Over budget. A long synchronous stretch never lets the budget timer run: look at the clock now and then.
+    if ((++this.skipped[i]! & 1023) === 0) this.host.tick();
+    return false;
+  }
+
+  /**
+   * A call of node i with budget left: recorded unless emission is off, its
+   * trace is sampled out, or the queue is full. A full queue means a burst
+   * the sender cannot keep up with (a long synchronous stretch): recording
+   * the call would only displace an older event (after capturing its
+   * arguments for nothing: most of the cost of a CPU-bound burst), so it is
+   * counted as unrecorded instead. Room is kept for the exits of the calls
+   * still open, so every recorded call keeps both its entry and its exit.
+   */
+  private admit(i: number): boolean {
     const host = this.host;
     if (!host.recording) return false;
     const current = host.context.current;
     if (current !== null && !current.sampled) return false;
-    if (host.unlimited) return true;
-    const epoch = host.epoch;
-    if (this.window[i] !== epoch) {
-      this.window[i] = epoch;
-      this.used[i] = 1;
-      return true;
+    if (host.sender.room < host.open + 2) {
+      this.skipped[i]! += 1;
+      return false;
     }
-    if (this.used[i]! < host.budget) {
-      this.used[i]! += 1;
-      return true;
-    }
-    this.skipped[i]! += 1;
-    // A long synchronous stretch never lets the budget timer run: look at the clock now and then.
-    if ((++host.skips & 1023) === 0) host.tick();
-    return false;
+    if (!host.unlimited) this.left[i]! -= 1;
+    return true;
   }
 
   /** Opens a recorded call of node i: function_entry, and it becomes the current call. */
@@ -93,6 +103,7 @@ export class ModuleProbes {
         const parentId = parent?.correlationId;
         const id = host.events.entry(node, traceId, parentId, data);
         call = new AutoCall(id, traceId ?? id, parentId, true, node, prev);
+        host.open += 1;
         if (node.generator) host.trackGenerator(call);
       }
       context.current = call;
@@ -138,6 +149,7 @@ export class ModuleProbes {
     if (context.current === call) context.current = call.prev;
     call.prev = null;
     if (!call.sampled) return;
+    this.host.open -= 1;
     try {
       if (call.generator !== undefined) this.host.generatorClosed(call.generator);
       this.host.events.exit(call, call.node, call.exitData);
@@ -184,6 +196,17 @@ export class ModuleProbes {
       }
     }
     return v as T;
+  }
+}
+
+/**
+ * The probes of a module under a host that never records (no runtime, or a
+ * disabled one): hits are counted, nothing else happens.
+ */
+export class SilentProbes extends ModuleProbes {
+  override e(i: number): boolean {
+    this.hits[i]! += 1;
+    return false;
   }
 }
 

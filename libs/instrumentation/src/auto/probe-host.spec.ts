@@ -356,12 +356,37 @@ describe('probe host: budget, sampling, disabled', () => {
     expect(report!.data?.['unrecorded']).toEqual(Object.fromEntries(names.map((name) => [id(name), 2])));
   });
 
+  it('records no new call while the queue is full: counted instead, and every recorded call keeps its exit', async () => {
+    const { runtime, host, flushed } = autoRuntime(
+      { queue: { capacity: 6, batchSize: 6 } },
+      { nodeBudget: 'unlimited' },
+    );
+    const __tb = host.module(descriptor(node('outer'), node('leaf'))) as ModuleProbes;
+    // One synchronous burst (the sender cannot run): outer stays open while 10 leaves are called.
+    const outer = __tb.e(0) ? __tb.c(0) : null;
+    for (let n = 0; n < 10; n += 1) __tb.x(__tb.e(1) ? __tb.c(1) : null);
+    __tb.x(outer);
+    const events = await flushed();
+    // outer's entry, two leaves (4 events), and room kept for outer's exit: the queue's 6.
+    expect(events.map((e) => e.event_type)).toEqual([
+      'function_entry',
+      ...Array.from({ length: 2 }, () => ['function_entry', 'function_exit']).flat(),
+      'function_exit',
+    ]);
+    expectOneExitPerEntry(events);
+    expect(host.nodeCounts()[1]).toMatchObject({ hits: 10, unrecorded: 8 });
+    expect(runtime.stats().dropped.queue_full).toBe(0);
+    // Drained: recording resumes.
+    __tb.x(__tb.e(1) ? __tb.c(1) : null);
+    expect(of(await flushed(), 'function_entry', id('leaf'))).toHaveLength(3);
+  });
+
   it('refills the budget in the next second', async () => {
     const { host, flushed } = autoRuntime({}, { nodeBudget: 2 });
     const __tb = host.module(descriptor(node('hot'))) as ModuleProbes;
     const call = (): void => __tb.x(__tb.e(0) ? __tb.c(0) : null);
     for (let i = 0; i < 5; i += 1) call();
-    host.epoch += 1; // what the budget timer does each second
+    host.nextWindow(); // what the budget timer does each second
     for (let i = 0; i < 5; i += 1) call();
     expect(of(await flushed(), 'function_entry', id('hot'))).toHaveLength(4);
     expect(host.nodeCounts()[0]).toMatchObject({ hits: 10, unrecorded: 6 });

@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 
 import type { JsonObject } from '@temporal-bridge/event-schema';
 
 import { type EventDataBuilder } from '../capture/event-data.builder';
+import { type EventSender } from '../pipeline/event-sender';
 import { StatsCounters } from '../pipeline/runtime-stats';
 import { type CallContext } from '../runtime/call-context';
 import { CurrentContext } from '../runtime/current-context';
@@ -13,7 +15,7 @@ import { GeneratorRecord, type AutoCall, type NodeInfo } from './auto-call';
 import { CallEvents } from './call-events';
 import { FastArgs } from './fast-args';
 import { checkDescriptor, type ModuleDescriptor } from './descriptor';
-import { ModuleProbes } from './module-probes';
+import { ModuleProbes, SilentProbes } from './module-probes';
 import { NOOP_PROBES } from './noop-probes';
 
 /** The global the transformed code reads its probe host from (docs/auto-instrumentation.md). */
@@ -25,6 +27,8 @@ const DEFAULT_REPORT_MS = 10_000;
 /** Node ids per report event (keeps each event's data small). */
 const REPORT_CHUNK = 100;
 const TICK_MS = 250;
+/** A node's `left` when nothing is to be counted down (int32 maximum: no count reaches it in a window). */
+const UNLIMITED_TOKENS = 0x7fffffff;
 
 /**
  * Settings of the probe host.
@@ -66,8 +70,8 @@ export interface NodeCount {
  *
  * Budget: each node records at most `nodeBudget` calls per one-second window
  * (a token bucket refilled every second); later calls are only counted, and
- * their counts are reported as `log` events every `reportIntervalMs` and in
- * `nodeCounts()`.
+ * so are calls that start while the runtime's queue is full; their counts
+ * are reported as `log` events every `reportIntervalMs` and in `nodeCounts()`.
  *
  * @example
  * const host = new ProbeHost(runtime);
@@ -80,8 +84,9 @@ export class ProbeHost {
   readonly unlimited: boolean;
   readonly budget: number;
   /** The budget window: whole seconds of the monotonic clock. */
-  epoch = 0;
-  skips = 0;
+  epoch = -1;
+  /** What each node's `left` is set to at a new window: the budget, or (no budget to keep) more than any count. */
+  readonly tokens: number;
   readonly context: CurrentContext;
   readonly counters: StatsCounters;
   readonly captureArgs: boolean;
@@ -91,6 +96,9 @@ export class ProbeHost {
   readonly data!: EventDataBuilder;
   readonly sampler!: Sampler;
   readonly fastArgs!: FastArgs;
+  readonly sender!: EventSender;
+  /** Recorded calls not yet exited: the queue keeps room for their exits. */
+  open = 0;
   private readonly core: RuntimeCore | undefined;
   private readonly modules: ModuleProbes[] = [];
   private readonly openGenerators = new Set<GeneratorRecord>();
@@ -109,6 +117,7 @@ export class ProbeHost {
     const budget = options.nodeBudget ?? DEFAULT_NODE_BUDGET;
     this.unlimited = budget === 'unlimited';
     this.budget = budget === 'unlimited' ? Number.MAX_SAFE_INTEGER : budget;
+    this.tokens = budget === 'unlimited' || core === undefined ? UNLIMITED_TOKENS : budget;
     this.context = core?.context ?? new CurrentContext(new AsyncLocalStorage<CallContext>());
     this.counters = core?.stats ?? new StatsCounters();
     this.captureArgs = core?.settings.captureArgs ?? false;
@@ -120,6 +129,7 @@ export class ProbeHost {
     this.fastArgs = new FastArgs(core.settings.maxStringLength, core.settings.maxDataBytes);
     this.data = core.data;
     this.sampler = core.sampler;
+    this.sender = core.sender;
     // Callbacks (timers, promise reactions, I/O) get as parent the call that scheduled them.
     this.context.stampAsyncResources();
     this.tick();
@@ -147,7 +157,7 @@ export class ProbeHost {
       this.options.warn?.(`temporal-bridge: module not instrumented: ${checked}`);
       return NOOP_PROBES;
     }
-    const probes = new ModuleProbes(this, checked);
+    const probes = this.core === undefined ? new SilentProbes(this, checked) : new ModuleProbes(this, checked);
     this.modules.push(probes);
     try {
       this.options.onModule?.(checked);
@@ -206,7 +216,8 @@ export class ProbeHost {
       // here (`...:Lexer.nextToken:method` came out as "[REDACTED]" instead of its count).
       core.recorder.record('log', undefined, undefined, {
         level: 'info',
-        message: 'temporal-bridge: calls over the per-node budget, counted but not recorded',
+        message:
+          'temporal-bridge: calls over the per-node budget (or while the queue was full), counted but not recorded',
         unrecorded: chunk,
         budget_per_second: this.unlimited ? 'unlimited' : this.budget,
       });
@@ -237,6 +248,8 @@ export class ProbeHost {
     this.settle();
     for (const timer of this.timers) clearInterval(timer);
     this.recording = false;
+    // Every call now takes the out-of-line path, which sees recording off: none is counted as over budget.
+    for (const probes of this.modules) probes.left.fill(UNLIMITED_TOKENS);
   }
 
   /**
@@ -276,8 +289,19 @@ export class ProbeHost {
     return true;
   }
 
+  /** Reads the clock; a new second starts a new budget window. */
   tick(): void {
-    this.epoch = Math.floor(performance.now() / 1000);
+    const epoch = Math.floor(performance.now() / 1000);
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.nextWindow();
+    }
+  }
+
+  /** Every node gets its whole budget again (the timer does this each second). */
+  nextWindow(): void {
+    if (this.unlimited) return;
+    for (const probes of this.modules) probes.left.fill(this.tokens);
   }
 
   trackGenerator(call: AutoCall): void {
@@ -297,6 +321,7 @@ export class ProbeHost {
   private abandon(record: GeneratorRecord, why: 'collected' | 'shutdown'): void {
     if (!record.open || this.core === undefined) return;
     this.generatorClosed(record);
+    this.open -= 1;
     try {
       this.events.exit(record, record.node, { abandoned: why });
     } catch {

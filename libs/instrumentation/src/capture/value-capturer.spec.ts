@@ -96,6 +96,18 @@ describe('ValueCapturer', () => {
     expect(capture(selfish)).toEqual({ toJSON: '[Function toJSON]' });
   });
 
+  it('captures an instance whose prototype has enumerable methods by its own fields only, counting the rest', () => {
+    // The old-style class of acorn and many CommonJS libraries: `Parser.prototype.x = function`.
+    function Old(this: Record<string, number>): void {
+      for (let i = 0; i < 7; i += 1) this[`f${i}`] = i;
+    }
+    (Old.prototype as Record<string, unknown>)['method'] = (): number => 1;
+    (Old.prototype as Record<string, unknown>)['shared'] = 42;
+    const old = new (Old as unknown as new () => object)();
+    expect(capture(old)).toEqual({ f0: 0, f1: 1, f2: 2, f3: 3, f4: 4, '[truncated]': '2 more keys' });
+    expect(capture(old, { ...LIMITS, maxItems: 10 })).toEqual({ f0: 0, f1: 1, f2: 2, f3: 3, f4: 4, f5: 5, f6: 6 });
+  });
+
   it('survives getters, proxies and toJSON that throw', () => {
     const trap = new Proxy(
       {},

@@ -162,35 +162,48 @@ export class ValueCapturer {
     let seen = 0;
     this.budget -= 2;
     try {
-      // for-in, not Object.keys: V8 reads `source[key]` through the enum cache, several times faster.
-      for (const key in source) {
-        // Inherited enumerable members (old-style prototypes) are not the object's data.
-        if (!plain && !Object.hasOwn(source, key)) continue;
-        if (seen >= this.limits.maxItems || this.budget <= 0) {
-          return truncated(out, ownCount(source) - seen, 'keys');
+      if (plain) {
+        // for-in, not Object.keys: V8 reads `source[key]` through the enum cache, several times faster.
+        for (const key in source) {
+          if (seen >= this.limits.maxItems || this.budget <= 0) return truncated(out, ownCount(source) - seen, 'keys');
+          seen += 1;
+          this.field(out, source, key, depth);
         }
-        seen += 1;
-        const verdict = this.keyVerdict(key);
-        let name = key;
-        if (verdict === KEY_NEEDS_CLEANING) name = this.key(key);
-        else this.budget -= key.length + 3;
-        if (verdict === KEY_REDACTED) {
-          out[name] = this.string(REDACTED);
-          continue;
+      } else {
+        // A class instance's prototype may have enumerable members (methods assigned as
+        // `Parser.prototype.x = function`: acorn's has ~260): for-in would walk and skip them on
+        // every capture (25 us for one acorn Parser). Its own keys are the same sequence without them.
+        const keys = Object.keys(source);
+        for (const key of keys) {
+          if (seen >= this.limits.maxItems || this.budget <= 0) return truncated(out, keys.length - seen, 'keys');
+          seen += 1;
+          this.field(out, source, key, depth);
         }
-        let value: unknown;
-        try {
-          value = source[key];
-        } catch (error) {
-          value = thrown(error);
-        }
-        out[name] = this.value(value, depth + 1);
       }
     } catch (error) {
       // A proxy whose ownKeys trap throws.
       out[TRUNCATED_KEY] = this.string(thrown(error));
     }
     return out;
+  }
+
+  /** One key of a captured object. */
+  private field(out: JsonObject, source: Record<string, unknown>, key: string, depth: number): void {
+    const verdict = this.keyVerdict(key);
+    let name = key;
+    if (verdict === KEY_NEEDS_CLEANING) name = this.key(key);
+    else this.budget -= key.length + 3;
+    if (verdict === KEY_REDACTED) {
+      out[name] = this.string(REDACTED);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = source[key];
+    } catch (error) {
+      value = thrown(error);
+    }
+    out[name] = this.value(value, depth + 1);
   }
 
   private array(input: readonly unknown[], depth: number): JsonValue[] {

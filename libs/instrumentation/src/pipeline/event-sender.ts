@@ -73,6 +73,11 @@ export class EventSender {
     return this.inFlight === undefined ? 0 : this.inFlight.length;
   }
 
+  /** Events that can still be queued before one more would displace (or be refused by) the drop policy. */
+  get room(): number {
+    return this.settings.capacity - this.queue.size - this.inFlightCount;
+  }
+
   /** Hot path: O(1), never throws, never waits. False when the event itself was dropped. */
   enqueue(item: SerializedEvent): boolean {
     this.stats.emitted += 1;
