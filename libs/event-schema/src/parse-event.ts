@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 import { DEFAULT_MAX_DATA_BYTES, MAX_ID_LENGTH, type EventProblem, type JsonObject, type TemporalEvent } from './event';
 import { checkWireEvent, INVALID_WIRE_EVENT, wireEventSchema } from './event.schema';
 import { isJsonTree, isPlainObject, jsonProblems, rememberJsonText } from './json-value';
@@ -31,8 +33,6 @@ export interface ParseOptions {
 }
 
 export type ParseResult = { ok: true; event: TemporalEvent } | { ok: false; problems: EventProblem[] };
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Validates one wire event (already decoded from JSON) and returns the typed
@@ -146,12 +146,13 @@ export function parseEventJson(raw: string | Uint8Array, options: ParseOptions =
       problems: [{ field: '(event)', reason: `event is ${size} bytes, above the ${maxEventBytes}-byte limit` }],
     };
   }
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : UTF8.decode(raw);
-  } catch {
+  // isUtf8 then a Buffer's toString: measured cheaper than a fatal TextDecoder.
+  if (typeof raw !== 'string' && !isUtf8(raw))
     return { ok: false, problems: [{ field: '(event)', reason: 'event is not valid UTF-8' }] };
-  }
+  const text =
+    typeof raw === 'string'
+      ? raw
+      : (Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
