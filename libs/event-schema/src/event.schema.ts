@@ -5,6 +5,9 @@ import { isPlainObject } from './json-value';
 import { parseTimestamp } from './timestamp';
 
 const EXCERPT = 40;
+const DECIMAL_NS = /^\d{1,19}$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function excerpt(value: unknown): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
@@ -13,18 +16,15 @@ function excerpt(value: unknown): string {
 
 /** An identifier-like string: 1..128 chars, valid Unicode, no control characters. */
 function id(what: string) {
-  return (
-    z
-      .string({ error: (issue) => `${what} must be a string, got ${describe(issue.input)}` })
-      .min(1, { error: `${what} must not be empty` })
-      .max(MAX_ID_LENGTH, {
-        error: (issue) =>
-          `${what} is longer than ${MAX_ID_LENGTH} characters (${String((issue.input as string).length)})`,
-      })
-      .refine((s) => s.isWellFormed(), { error: `${what} is not valid Unicode (lone surrogate)` })
-      // eslint-disable-next-line no-control-regex
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: `${what} contains control characters` })
-  );
+  return z
+    .string({ error: (issue) => `${what} must be a string, got ${describe(issue.input)}` })
+    .min(1, { error: `${what} must not be empty` })
+    .max(MAX_ID_LENGTH, {
+      error: (issue) =>
+        `${what} is longer than ${MAX_ID_LENGTH} characters (${String((issue.input as string).length)})`,
+    })
+    .refine((s) => s.isWellFormed(), { error: `${what} is not valid Unicode (lone surrogate)` })
+    .refine((s) => !CONTROL.test(s), { error: `${what} contains control characters` });
 }
 
 function describe(input: unknown): string {
@@ -46,37 +46,39 @@ const timestamp = z
       `timestamp must be decimal nanoseconds (string or safe integer) or RFC 3339, got ${describe(issue.input)}`,
   })
   .transform((value, ctx): bigint => {
-    if (typeof value === 'bigint') {
-      // In-process producers hand over the in-memory form.
-      if (value < 0n || value > MAX_TIMESTAMP_NS) {
-        ctx.addIssue({ code: 'custom', message: `timestamp ${value} is outside int64 nanoseconds since the epoch` });
-        return z.NEVER;
-      }
-      return value;
-    }
-    if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value) || value < 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: Number.isInteger(value)
-            ? `timestamp ${value} is beyond 2^53 or negative: send nanoseconds as a decimal string`
-            : `timestamp ${value} is not an integer number of nanoseconds`,
-        });
-        return z.NEVER;
-      }
-      return BigInt(value);
-    }
-    if (/^\d{1,19}$/.test(value) && BigInt(value) <= MAX_TIMESTAMP_NS) return BigInt(value);
-    const rfc3339 = /^\d{4}-/.test(value) ? parseTimestamp(value) : undefined;
-    if (rfc3339 === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `timestamp "${excerpt(value)}" is neither decimal int64 nanoseconds since the epoch nor RFC 3339 with a zone (2026-11-24T10:00:00.123456789Z)`,
-      });
-      return z.NEVER;
-    }
-    return rfc3339;
+    const read = readTimestamp(value);
+    if (typeof read === 'bigint') return read;
+    ctx.addIssue({ code: 'custom', message: read });
+    return z.NEVER;
   });
+
+/**
+ * A wire timestamp as bigint nanoseconds, or the reason it is not one. The
+ * one reading of a timestamp: the zod schema and the fast checker both call it.
+ */
+function readTimestamp(value: string | number | bigint): bigint | string {
+  if (typeof value === 'bigint') {
+    // In-process producers hand over the in-memory form.
+    return value < 0n || value > MAX_TIMESTAMP_NS
+      ? `timestamp ${value} is outside int64 nanoseconds since the epoch`
+      : value;
+  }
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+    return Number.isInteger(value)
+      ? `timestamp ${value} is beyond 2^53 or negative: send nanoseconds as a decimal string`
+      : `timestamp ${value} is not an integer number of nanoseconds`;
+  }
+  if (DECIMAL_NS.test(value)) {
+    const nanos = BigInt(value);
+    if (nanos <= MAX_TIMESTAMP_NS) return nanos;
+  }
+  const rfc3339 = /^\d{4}-/.test(value) ? parseTimestamp(value) : undefined;
+  return (
+    rfc3339 ??
+    `timestamp "${excerpt(value)}" is neither decimal int64 nanoseconds since the epoch nor RFC 3339 with a zone (2026-11-24T10:00:00.123456789Z)`
+  );
+}
 
 /**
  * The wire event, schema version 1 (see docs/architecture.md). Unknown fields are
@@ -116,3 +118,51 @@ export const wireEventSchema = z.object({
 });
 
 export type WireEventInput = z.input<typeof wireEventSchema>;
+
+/** What {@link checkWireEvent} answers for an event that breaks a rule. */
+export const INVALID_WIRE_EVENT: unique symbol = Symbol('invalid wire event');
+
+/**
+ * The fast path of the wire schema: decides, without allocating, whether
+ * `input` meets every rule of {@link wireEventSchema}, and answers its
+ * timestamp (undefined when absent) or INVALID_WIRE_EVENT. The rules are the
+ * schema's, field by field, with the same constants and the same timestamp
+ * reading; zod runs only for an event this refuses, to name its problems
+ * (parse-event.spec proves both agree on accept and reject, also on
+ * generated inputs). Measured ~20x cheaper than safeParse (bench/hotpath).
+ */
+export function checkWireEvent(input: Record<string, unknown>): bigint | undefined | typeof INVALID_WIRE_EVENT {
+  const version = input['schema_version'];
+  if (version !== undefined && version !== SCHEMA_VERSION) return INVALID_WIRE_EVENT;
+  const eventType = input['event_type'];
+  if (typeof eventType !== 'string' || !EVENT_TYPE_PATTERN.test(eventType)) return INVALID_WIRE_EVENT;
+  if (!isId(input['correlation_id'])) return INVALID_WIRE_EVENT;
+  for (const field of OPTIONAL_IDS) {
+    const value = input[field];
+    if (value !== undefined && !isId(value)) return INVALID_WIRE_EVENT;
+  }
+  const seq = input['seq'];
+  if (seq !== undefined && !(typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0))
+    return INVALID_WIRE_EVENT;
+  const data = input['data'];
+  if (data !== undefined && !isPlainObject(data)) return INVALID_WIRE_EVENT;
+  const timestamp = input['timestamp'];
+  if (timestamp === undefined) return undefined;
+  if (typeof timestamp !== 'string' && typeof timestamp !== 'number' && typeof timestamp !== 'bigint')
+    return INVALID_WIRE_EVENT;
+  const nanos = readTimestamp(timestamp);
+  return typeof nanos === 'bigint' ? nanos : INVALID_WIRE_EVENT;
+}
+
+const OPTIONAL_IDS = ['event_id', 'parent_id', 'trace_id', 'ast_node_id', 'service', 'instance'] as const;
+
+/** The rules of {@link id}, as one test. */
+function isId(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= MAX_ID_LENGTH &&
+    value.isWellFormed() &&
+    !CONTROL.test(value)
+  );
+}

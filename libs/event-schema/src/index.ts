@@ -12,7 +12,7 @@ export { wireEventSchema } from './event.schema';
 export type { WireEventInput } from './event.schema';
 export { getRegisteredHandler, setRegisteredHandler } from './handler-registry';
 export type { EventHandler } from './handler-registry';
-export { isPlainObject, jsonProblems } from './json-value';
+export { isPlainObject, jsonProblems, jsonTextOf } from './json-value';
 export { parseEvent, parseEventJson } from './parse-event';
 export type { ParseOptions, ParseResult } from './parse-event';
 export { deserializeEvent, serializeEvent } from './serialize-event';

@@ -42,6 +42,49 @@ export function jsonProblems(root: unknown, field: string, maxProblems = 5): Eve
   return problems;
 }
 
+/**
+ * Whether {@link jsonProblems} finds nothing in `root`, without building a
+ * path or an object per node: the check every valid event pays, while
+ * jsonProblems runs only to name what is wrong. Recursion is bounded by
+ * MAX_DATA_DEPTH, so hostile nesting cannot overflow the stack either.
+ */
+export function isJsonTree(root: unknown): boolean {
+  return isJsonValue(root, 1);
+}
+
+function isJsonValue(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed();
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth > MAX_DATA_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i += 1) if (!isJsonValue(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        // for-in also walks inherited keys: only own ones count, as in Object.keys.
+        if (!Object.hasOwn(value, key)) continue;
+        if (key === '__proto__' || !key.isWellFormed()) return false;
+        if (!isJsonValue((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      return false;
+  }
+}
+
 /** null when the scalar is fine, 'container' for arrays and plain objects, else the reason. */
 function scalarProblem(value: unknown): string | null {
   switch (typeof value) {
@@ -72,4 +115,23 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The JSON text of validated `data` objects, made once when the event is
+ * parsed (the size check needs it) and reused by the row encoder, so an event
+ * is serialized once. Keyed by the object: copies of an event share it, and
+ * the text leaves with the object. It is the text of the object as it was
+ * validated: a later mutation by an in-process producer is not stored.
+ */
+const jsonTexts = new WeakMap<object, string>();
+
+/** Remembers `text` as the JSON of `value` (see {@link jsonTextOf}). */
+export function rememberJsonText(value: object, text: string): void {
+  jsonTexts.set(value, text);
+}
+
+/** JSON.stringify(value), from the text remembered at parse time when there is one. */
+export function jsonTextOf(value: object): string {
+  return jsonTexts.get(value) ?? JSON.stringify(value);
 }

@@ -47,6 +47,8 @@ const UNITS: ReadonlyArray<{ name: string; factor: bigint; below: bigint }> = [
  * // 'timestamp 1796160000 looks like seconds since the epoch; timestamps are nanoseconds (1796160000000000000 is 2026-12-01T...Z)'
  */
 export function timestampWindowProblem(timestamp: bigint, now: bigint, window: TimestampWindow): string | undefined {
+  const keep = keptRange(now, window);
+  if (timestamp >= keep.oldest && timestamp <= keep.latest) return undefined;
   if (timestamp < PLAUSIBLE_TIMESTAMP_FLOOR_NS) return unitProblem(timestamp);
   const skewNs = BigInt(window.maxClockSkewSeconds) * NS_PER_SECOND;
   if (timestamp > now + skewNs) {
@@ -67,6 +69,25 @@ export function timestampWindowProblem(timestamp: bigint, now: bigint, window: T
     }
   }
   return undefined;
+}
+
+/**
+ * The range kept at `now`, for the last (now, window) asked: a batch parsed at
+ * one "now" computes it once. A window is configuration, never changed in place.
+ */
+let lastRange: { now: bigint; window: TimestampWindow; oldest: bigint; latest: bigint } | undefined;
+
+function keptRange(now: bigint, window: TimestampWindow): { oldest: bigint; latest: bigint } {
+  if (lastRange?.now === now && lastRange.window === window) return lastRange;
+  const days = window.retentionDays ?? 0;
+  const retained = days > 0 ? now - BigInt(days) * NS_PER_DAY : 0n;
+  lastRange = {
+    now,
+    window,
+    oldest: retained > PLAUSIBLE_TIMESTAMP_FLOOR_NS ? retained : PLAUSIBLE_TIMESTAMP_FLOOR_NS,
+    latest: now + BigInt(window.maxClockSkewSeconds) * NS_PER_SECOND,
+  };
+  return lastRange;
 }
 
 function unitProblem(timestamp: bigint): string {

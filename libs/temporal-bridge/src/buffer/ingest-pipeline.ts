@@ -4,6 +4,7 @@ import {
   uuidv7,
   type Clock,
   type EventProblem,
+  type ParseOptions,
   type ParseResult,
   type TemporalEvent,
   type TimestampWindow,
@@ -88,11 +89,13 @@ export interface IngestObserver extends FlushObserver {
   correlationRecovery?(report: RecoveryReport): void;
 }
 
-/** A submit that wants its refused events: positions [from, from + indexes.length). */
+/** A submit that wants its refused events: positions [from, from + count). */
 interface RejectWatcher {
   from: number;
-  /** Input index of each accepted event, in buffer order. */
-  indexes: number[];
+  /** Its accepted events. */
+  count: number;
+  /** Input indexes of its invalid events, ascending: the accepted ones are all the others, in order. */
+  rejected: number[];
   handler: NonNullable<SubmitOptions['onStorageReject']>;
 }
 
@@ -129,7 +132,17 @@ export class IngestPipeline {
 
   /** One event: rejects with InvalidEventError, waits while the buffer is full. */
   async ingest(input: unknown, options: IngestOptions = {}): Promise<TemporalEvent> {
-    const result = this.parse(input, () => options.fallbackEventId ?? uuidv7(), options.receivedAt);
+    const result = this.parse(
+      input,
+      {
+        fallbackEventId: () => options.fallbackEventId ?? uuidv7(),
+        receivedAt: options.receivedAt ?? (() => this.clock.nowNanos()),
+        maxDataBytes: this.maxDataBytes,
+        timestampWindow: this.timestampWindow,
+        clock: this.clock,
+      },
+      false,
+    );
     if (!result.ok) {
       this.reject(result.problems);
       throw new InvalidEventError(result.problems);
@@ -140,31 +153,38 @@ export class IngestPipeline {
 
   /** Many events: invalid ones are reported by index, the rest buffered together. */
   async submit(inputs: readonly unknown[], options: SubmitOptions = {}): Promise<SubmitResult> {
+    // One clock read per submit: the receive time of events without one, and the window's "now".
     const now = this.clock.nowNanos();
-    const receivedAt = options.receivedAt ?? now;
     const accepted: TemporalEvent[] = [];
     const rejected: SubmitResult['rejected'] = [];
-    inputs.forEach((input, index) => {
-      const result = this.parse(
-        input,
-        () => options.fallbackEventId?.(index) ?? uuidv7(),
-        typeof receivedAt === 'function' ? receivedAt(index) : receivedAt,
-        options.raw === true,
-      );
+    // One options object for the whole submit: its functions read the index of the event being parsed.
+    let index = 0;
+    const fallbackEventId = options.fallbackEventId;
+    const receivedAt = options.receivedAt;
+    const parseOptions: ParseOptions = {
+      fallbackEventId: () => fallbackEventId?.(index) ?? uuidv7(),
+      receivedAt: typeof receivedAt === 'function' ? () => receivedAt(index) : (receivedAt ?? now),
+      maxDataBytes: this.maxDataBytes,
+      timestampWindow: this.timestampWindow,
+      clock: { nowNanos: () => now },
+    };
+    const raw = options.raw === true;
+    for (; index < inputs.length; index += 1) {
+      const result = this.parse(inputs[index], parseOptions, raw);
       if (result.ok) accepted.push(result.event);
       else {
         this.reject(result.problems);
         rejected.push({ index, problems: result.problems });
       }
-    });
+    }
     const handler = options.onStorageReject;
-    const indexes = handler === undefined ? [] : acceptedIndexes(inputs.length, rejected);
     const ticket =
       accepted.length > 0
         ? await this.admit(
             accepted,
             (from) => {
-              if (handler !== undefined) this.watchers.push({ from, indexes, handler });
+              if (handler !== undefined)
+                this.watchers.push({ from, count: accepted.length, rejected: rejected.map((r) => r.index), handler });
             },
             options.signal,
           )
@@ -176,16 +196,14 @@ export class IngestPipeline {
   private async dispatchRejects(rejects: StorageReject[]): Promise<void> {
     this.observer.storageRejected?.(rejects);
     // Watchers whose events are all stored can no longer receive anything.
-    this.watchers = this.watchers.filter((w) => !this.buffer.isStored(w.from + w.indexes.length));
+    this.watchers = this.watchers.filter((w) => !this.buffer.isStored(w.from + w.count));
     const byWatcher = new Map<RejectWatcher, SubmitReject[]>();
     for (const reject of rejects) {
-      const watcher = this.watchers.find(
-        (w) => reject.position >= w.from && reject.position < w.from + w.indexes.length,
-      );
+      const watcher = this.watchers.find((w) => reject.position >= w.from && reject.position < w.from + w.count);
       if (watcher === undefined) continue;
       const list = byWatcher.get(watcher) ?? [];
       list.push({
-        index: watcher.indexes[reject.position - watcher.from]!,
+        index: inputIndex(watcher.rejected, reject.position - watcher.from),
         event: reject.event,
         reason: reject.reason,
       });
@@ -194,20 +212,8 @@ export class IngestPipeline {
     await Promise.all([...byWatcher].map(async ([watcher, list]) => watcher.handler(list)));
   }
 
-  /** `fallbackEventId` is called only for an event without event_id. */
-  private parse(
-    input: unknown,
-    fallbackEventId: () => string,
-    receivedAt: bigint | undefined,
-    raw = false,
-  ): ParseResult {
-    const options = {
-      fallbackEventId,
-      receivedAt: receivedAt ?? this.clock.nowNanos(),
-      maxDataBytes: this.maxDataBytes,
-      timestampWindow: this.timestampWindow,
-      clock: this.clock,
-    };
+  /** Raw inputs are serialized JSON, as read from Kafka. */
+  private parse(input: unknown, options: ParseOptions, raw: boolean): ParseResult {
     if (!raw) return parseEvent(input, options);
     if (typeof input === 'string' || input instanceof Uint8Array) return parseEventJson(input, options);
     return { ok: false, problems: [{ field: '(event)', reason: 'message has no value' }] };
@@ -233,10 +239,12 @@ export class IngestPipeline {
   }
 }
 
-/** Input indexes of the accepted events, in order: every index not rejected. */
-function acceptedIndexes(count: number, rejected: ReadonlyArray<{ index: number }>): number[] {
-  const refused = new Set(rejected.map((r) => r.index));
-  const indexes: number[] = [];
-  for (let i = 0; i < count; i += 1) if (!refused.has(i)) indexes.push(i);
-  return indexes;
+/** The input index of the `accepted`-th accepted event (0-based), given the ascending indexes of the rejected ones. */
+function inputIndex(rejected: readonly number[], accepted: number): number {
+  let index = accepted;
+  for (const refused of rejected) {
+    if (refused > index) break;
+    index += 1;
+  }
+  return index;
 }

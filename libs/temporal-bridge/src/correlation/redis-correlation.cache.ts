@@ -18,31 +18,67 @@ export interface RedisCorrelationCacheOptions {
 }
 
 /**
- * Opens a call. Runs inside Redis so that resolving the trace from the parent
- * and recording the call cost no extra round trip, and so that a parent
- * opened earlier in the same pipeline is already visible.
- * KEYS: call key, parent call key. ARGV: ttl, correlation id, entry ts,
- * entry event id, ast node id, parent id, trace id ('' = absent).
+ * Runs a chunk of a batch's steps, in order, inside Redis: one command per
+ * chunk instead of one per step, so the Node side builds, writes and parses
+ * a single command and reply (measured in bench/hotpath). Keys come in ARGV:
+ * the parent's key is only known once its own step ran, and Redis Cluster is
+ * not supported anyway (see the class comment).
+ *
+ * ARGV[1] is the TTL, then each step: a tag and its arguments:
+ * - 'o' call key, parent key ('' = none), correlation id, entry ts, entry
+ *   event id, ast node id, parent id, trace id ('' = absent): opens a call;
+ *   its trace is the given one, else the parent's, else (no parent) its own
+ *   id. Answers the trace ('' when unknown).
+ * - 'g' call key: the call's hash as HGETALL answers it.
+ * - 'p' message key, event id: keeps the first send; answers the event id already kept, or false.
+ * - 'm' message key: the send's event id, or false.
+ * Answers one result per step (false for none: a Lua table cannot hold nil).
  */
-const OPEN_CALL_LUA = `
-local trace = ARGV[7]
-if trace == '' then
-  if ARGV[6] == '' then
-    trace = ARGV[2]
+const BATCH_LUA = `
+local ttl = ARGV[1]
+local results = {}
+local i = 2
+local n = #ARGV
+while i <= n do
+  local tag = ARGV[i]
+  if tag == 'o' then
+    local key, parentKey, corr, ts, eid, ast, parent, trace =
+      ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8]
+    if trace == '' then
+      if parent == '' then
+        trace = corr
+      else
+        local parentTrace = redis.call('HGET', parentKey, 'trace')
+        if parentTrace then trace = parentTrace end
+      end
+    end
+    redis.call('DEL', key)
+    local fields = { 'ts', ts, 'eid', eid }
+    if ast ~= '' then table.insert(fields, 'ast'); table.insert(fields, ast) end
+    if parent ~= '' then table.insert(fields, 'parent'); table.insert(fields, parent) end
+    if trace ~= '' then table.insert(fields, 'trace'); table.insert(fields, trace) end
+    redis.call('HSET', key, unpack(fields))
+    redis.call('EXPIRE', key, ttl)
+    results[#results + 1] = trace
+    i = i + 9
+  elseif tag == 'g' then
+    results[#results + 1] = redis.call('HGETALL', ARGV[i + 1])
+    i = i + 2
+  elseif tag == 'p' then
+    results[#results + 1] = redis.call('SET', ARGV[i + 1], ARGV[i + 2], 'EX', ttl, 'NX', 'GET')
+    i = i + 3
+  elseif tag == 'm' then
+    results[#results + 1] = redis.call('GET', ARGV[i + 1])
+    i = i + 2
   else
-    local parentTrace = redis.call('HGET', KEYS[2], 'trace')
-    if parentTrace then trace = parentTrace end
+    return redis.error_reply('unknown step ' .. tostring(tag))
   end
 end
-redis.call('DEL', KEYS[1])
-local fields = { 'ts', ARGV[3], 'eid', ARGV[4] }
-if ARGV[5] ~= '' then table.insert(fields, 'ast'); table.insert(fields, ARGV[5]) end
-if ARGV[6] ~= '' then table.insert(fields, 'parent'); table.insert(fields, ARGV[6]) end
-if trace ~= '' then table.insert(fields, 'trace'); table.insert(fields, trace) end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return trace
+return results
 `;
+
+/** Steps per script call: bounds how long one call holds Redis (a batch can be 10 000 events). */
+const STEPS_PER_CALL = 1000;
 
 /** Redis options that make an outage surface as failures (retried by the bridge), not as hangs. */
 export const REDIS_CLIENT_DEFAULTS: RedisOptions = {
@@ -52,7 +88,7 @@ export const REDIS_CLIENT_DEFAULTS: RedisOptions = {
   retryStrategy: (times) => Math.min(times * 100, 2_000),
 };
 
-type WithOpenCall = { tbOpenCall(callKey: string, parentKey: string, ...args: string[]): unknown };
+type WithBatch = { tbBatch(...args: string[]): unknown };
 
 /**
  * Correlation state in Redis, shared by every bridge replica: a batch costs
@@ -75,22 +111,53 @@ export class RedisCorrelationCache implements CorrelationCache {
     if (this.ownsClient) this.redis.on('error', () => undefined); // surfaced per command instead
     this.prefix = options.keyPrefix ?? 'tb:';
     this.ttl = String(options.ttlSeconds ?? DEFAULT_CORRELATION_TTL_SECONDS);
-    this.redis.defineCommand('tbOpenCall', { numberOfKeys: 2, lua: OPEN_CALL_LUA });
+    this.redis.defineCommand('tbBatch', { numberOfKeys: 0, lua: BATCH_LUA });
   }
 
   async execute(ops: readonly CacheOp[]): Promise<CacheResult[]> {
     if (ops.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const op of ops) {
+    for (let from = 0; from < ops.length; from += STEPS_PER_CALL)
+      (pipeline as unknown as WithBatch).tbBatch(
+        ...this.stepArgs(ops, from, Math.min(ops.length, from + STEPS_PER_CALL)),
+      );
+    let replies: Array<[Error | null, unknown]> | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      throw new CorrelationCacheError(`redis pipeline failed: ${describe(error)}`, { cause: error });
+    }
+    if (replies === null || replies.length !== Math.ceil(ops.length / STEPS_PER_CALL)) {
+      throw new CorrelationCacheError('redis pipeline was aborted');
+    }
+    const results = new Array<CacheResult>(ops.length);
+    let index = 0;
+    for (const [error, value] of replies) {
+      if (error !== null)
+        throw new CorrelationCacheError(`redis correlation step failed: ${error.message}`, { cause: error });
+      if (!Array.isArray(value)) throw new CorrelationCacheError('redis correlation script answered no list');
+      for (const answer of value as unknown[]) {
+        results[index] = this.decode(ops[index]!, answer);
+        index += 1;
+      }
+    }
+    if (index !== ops.length)
+      throw new CorrelationCacheError(`redis correlation script answered ${index} of ${ops.length} steps`);
+    return results;
+  }
+
+  /** The script's arguments for ops[from, to). */
+  private stepArgs(ops: readonly CacheOp[], from: number, to: number): string[] {
+    const args = [this.ttl];
+    for (let i = from; i < to; i += 1) {
+      const op = ops[i]!;
       switch (op.op) {
         case 'open_call': {
           const r = op.record;
-          const callKey = this.callKey(op.correlationId);
-          const parentKey = r.parentId === undefined ? callKey : this.callKey(r.parentId);
-          (pipeline as unknown as WithOpenCall).tbOpenCall(
-            callKey,
-            parentKey,
-            this.ttl,
+          args.push(
+            'o',
+            this.callKey(op.correlationId),
+            r.parentId === undefined ? '' : this.callKey(r.parentId),
             op.correlationId,
             r.entryTimestamp,
             r.entryEventId,
@@ -101,31 +168,18 @@ export class RedisCorrelationCache implements CorrelationCache {
           break;
         }
         case 'get_call':
-          pipeline.hgetall(this.callKey(op.correlationId));
+          args.push('g', this.callKey(op.correlationId));
           break;
         case 'put_message':
           // NX keeps the first send; GET answers it when one was already there.
-          pipeline.set(this.messageKey(op.messageId), op.eventId, 'EX', Number(this.ttl), 'NX', 'GET');
+          args.push('p', this.messageKey(op.messageId), op.eventId);
           break;
         case 'get_message':
-          pipeline.get(this.messageKey(op.messageId));
+          args.push('m', this.messageKey(op.messageId));
           break;
       }
     }
-    let replies: Array<[Error | null, unknown]> | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      throw new CorrelationCacheError(`redis pipeline failed: ${describe(error)}`, { cause: error });
-    }
-    if (replies === null || replies.length !== ops.length) {
-      throw new CorrelationCacheError('redis pipeline was aborted');
-    }
-    return replies.map(([error, value], index) => {
-      if (error !== null)
-        throw new CorrelationCacheError(`redis ${ops[index]!.op} failed: ${error.message}`, { cause: error });
-      return this.decode(ops[index]!, value);
-    });
+    return args;
   }
 
   /**
@@ -179,14 +233,29 @@ export class RedisCorrelationCache implements CorrelationCache {
   }
 }
 
+/** A call's hash as the script answers HGETALL: a flat list of field, value. */
 function toCallRecord(value: unknown): CallRecord | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const hash = value as Record<string, string>;
-  if (hash['ts'] === undefined || hash['eid'] === undefined) return null;
-  const record: CallRecord = { entryTimestamp: hash['ts'], entryEventId: hash['eid'] };
-  if (hash['ast'] !== undefined) record.astNodeId = hash['ast'];
-  if (hash['parent'] !== undefined) record.parentId = hash['parent'];
-  if (hash['trace'] !== undefined) record.traceId = hash['trace'];
+  if (!Array.isArray(value)) return null;
+  let ts: string | undefined;
+  let eid: string | undefined;
+  let ast: string | undefined;
+  let parent: string | undefined;
+  let trace: string | undefined;
+  for (let i = 0; i + 1 < value.length; i += 2) {
+    const field: unknown = value[i];
+    const text: unknown = value[i + 1];
+    if (typeof text !== 'string') continue;
+    if (field === 'ts') ts = text;
+    else if (field === 'eid') eid = text;
+    else if (field === 'ast') ast = text;
+    else if (field === 'parent') parent = text;
+    else if (field === 'trace') trace = text;
+  }
+  if (ts === undefined || eid === undefined) return null;
+  const record: CallRecord = { entryTimestamp: ts, entryEventId: eid };
+  if (ast !== undefined) record.astNodeId = ast;
+  if (parent !== undefined) record.parentId = parent;
+  if (trace !== undefined) record.traceId = trace;
   return record;
 }
 

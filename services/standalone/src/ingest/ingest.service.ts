@@ -29,14 +29,16 @@ export class IngestService {
   ) {}
 
   async ingest(body: unknown): Promise<IngestResult> {
-    const { items, rejected } = this.decode(body);
-    if (items.length + rejected.length > this.config.INGEST_MAX_EVENTS) {
+    const { values, indexes, rejected } = this.decode(body);
+    if (values.length + rejected.length > this.config.INGEST_MAX_EVENTS) {
       throw new ApiError(
         413,
         'payload_too_large',
-        `body: at most ${this.config.INGEST_MAX_EVENTS} events per request (INGEST_MAX_EVENTS), got ${items.length + rejected.length}`,
+        `body: at most ${this.config.INGEST_MAX_EVENTS} events per request (INGEST_MAX_EVENTS), got ${values.length + rejected.length}`,
       );
     }
+    // Position in the body of the i-th decoded event (the same, but for NDJSON lines that were not JSON).
+    const bodyIndex = (i: number): number => indexes?.[i] ?? i;
     // One deadline for every wait of this request: buffer space, then storage.
     const started = Date.now();
     const timeoutMs = this.config.INGEST_TIMEOUT_MS;
@@ -46,16 +48,13 @@ export class IngestService {
     const refused: IngestResult['rejected'] = [];
     let result: Awaited<ReturnType<TemporalBridge['submit']>>;
     try {
-      result = await this.bridge.submit(
-        items.map((item) => item.value),
-        {
-          fallbackEventId: (i) => fallbackId(items[i]!.value),
-          onStorageReject: (rejects) => {
-            for (const { index, reason } of rejects) refused.push({ index: items[index]!.index, reason });
-          },
-          signal: deadline,
+      result = await this.bridge.submit(values, {
+        fallbackEventId: (i) => fallbackId(values[i]),
+        onStorageReject: (rejects) => {
+          for (const { index, reason } of rejects) refused.push({ index: bodyIndex(index), reason });
         },
-      );
+        signal: deadline,
+      });
     } catch (error) {
       if (!deadline.aborted) throw error;
       // Nothing of this request entered the buffer: it will never be stored unless sent again.
@@ -68,7 +67,7 @@ export class IngestService {
       );
     }
     for (const { index, problems } of result.rejected)
-      rejected.push({ index: items[index]!.index, reason: reason(problems) });
+      rejected.push({ index: bodyIndex(index), reason: reason(problems) });
     try {
       const left = Math.max(1, timeoutMs - (Date.now() - started));
       await this.bridge.waitUntilStored(result.ticket, { timeoutMs: left });
@@ -101,19 +100,26 @@ export class IngestService {
     return { flushed: true, events_stored: this.bridge.localStats().events_stored };
   }
 
-  /** The events of a JSON array or NDJSON body, with their index; lines that are not JSON are rejected here. */
+  /**
+   * The events of a JSON array or NDJSON body; lines that are not JSON are
+   * rejected here. `indexes` gives each value's position in the body when
+   * some lines were rejected (else a value's position is its own).
+   */
   private decode(body: unknown): {
-    items: Array<{ index: number; value: unknown }>;
+    values: unknown[];
+    indexes: number[] | undefined;
     rejected: IngestResult['rejected'];
   } {
-    if (Array.isArray(body))
-      return { items: (body as unknown[]).map((value, index) => ({ index, value })), rejected: [] };
+    // An array is passed on as Fastify parsed it: no object per event.
+    if (Array.isArray(body)) return { values: body as unknown[], indexes: undefined, rejected: [] };
     if (body instanceof NdjsonBody) {
-      const items: Array<{ index: number; value: unknown }> = [];
+      const values: unknown[] = [];
+      const indexes: number[] = [];
       const rejected: IngestResult['rejected'] = [];
       body.lines.forEach((line, index) => {
         try {
-          items.push({ index, value: JSON.parse(line) as unknown });
+          values.push(JSON.parse(line) as unknown);
+          indexes.push(index);
         } catch (error) {
           rejected.push({
             index,
@@ -121,7 +127,7 @@ export class IngestService {
           });
         }
       });
-      return { items, rejected };
+      return { values, indexes: rejected.length > 0 ? indexes : undefined, rejected };
     }
     if (typeof body === 'string' || Buffer.isBuffer(body)) {
       throw new ApiError(
