@@ -6,13 +6,16 @@
 // Debian/Ubuntu machine running as root the missing packages are installed
 // with apt-get (saying what and why); anywhere else the run stops at once
 // with the one command to run. kubectl (the deploy checks) is needed either
-// way. TB_TEST_INSTALL=0 never installs.
+// way. TB_TEST_INSTALL=0 never installs. The pinned Node 22 binary of the loader specs is
+// installed into .cache/node22 from the npm registry when absent (scripts/node22.mjs).
 //
 // For its own tests: TB_PREREQ_UID stands for the user id and
 // TB_PREREQ_INCLUDE_DIRS for the C header search path.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+
+import { ensureNode22 } from './node22.mjs';
 
 const env = process.env;
 const includeDirs = (env.TB_PREREQ_INCLUDE_DIRS ?? '/usr/include:/usr/local/include:/opt/homebrew/include').split(
@@ -72,7 +75,20 @@ function describe(lacking) {
   return lacking.map((l) => `  ${l.apt.join(', ')}: ${l.why}`).join('\n');
 }
 
+/** The Node 22 binary (an npm package, so no root or apt-get needed); false after saying why not. */
+function node22() {
+  if (env.TB_TEST_INSTALL === '0') return true; // the spec says what is missing, if anything
+  try {
+    ensureNode22((line) => console.log(`npm test: ${line}`));
+    return true;
+  } catch (error) {
+    console.error(`npm test: ${error.message}`);
+    return false;
+  }
+}
+
 async function main() {
+  if (!node22()) return 1;
   let lacking = missing();
   // A container engine stands in for the local Redis and Kafka, not for kubectl.
   if (lacking.some((l) => !l.always) && (await containerEngineAnswers())) lacking = lacking.filter((l) => l.always);

@@ -46,9 +46,11 @@ export function originalSpans(filename: string, content: string): Map<number, Sp
       case 'ExportNamedDeclaration':
       case 'ExportDefaultDeclaration': {
         // Only functions: esbuild maps its `__name` helper to an exported class's `export`.
+        // tsc (ts-node) maps the function to the space after `export`: every offset up to it counts.
         const declaration = child(node, 'declaration');
         if (declaration && FUNCTION_TYPES.has(declaration.type)) {
-          add(node.start, { start: declaration.start, end: declaration.end });
+          const span = { start: declaration.start, end: declaration.end };
+          for (let offset = node.start; offset < declaration.start; offset++) add(offset, span);
         }
         break;
       }

@@ -35,6 +35,8 @@ export interface AutoConfig {
   capture: { maxDepth: number; maxItems: number; maxStringLength: number };
   /** Append the manifest (one node per line, JSON) to this file. */
   manifest: string | undefined;
+  /** Say on stderr at start which module hooks were installed (TB_DEBUG=1). */
+  debug: boolean;
   reportIntervalMs: number;
   /** Events held in memory before they are sent (the runtime's queue capacity; beyond it the oldest give way, reported). */
   queueCapacity: number;
@@ -92,6 +94,7 @@ const schema = z.object({
   TB_CAPTURE_ITEMS: z.coerce.number().int().min(1).max(10_000).optional(),
   TB_CAPTURE_STRING: z.coerce.number().int().min(16).max(1_000_000).optional(),
   TB_MANIFEST: z.string().min(1).optional(),
+  TB_DEBUG: flag('TB_DEBUG').optional(),
   TB_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   TB_QUEUE_CAPACITY: z.coerce
     .number()
@@ -173,6 +176,7 @@ export function loadAutoConfig(env: NodeJS.ProcessEnv, cwd: string): LoadedConfi
         maxStringLength: s.TB_CAPTURE_STRING ?? 256,
       },
       manifest: s.TB_MANIFEST === undefined ? undefined : resolve(cwd, s.TB_MANIFEST),
+      debug: s.TB_DEBUG ?? false,
       reportIntervalMs: s.TB_REPORT_INTERVAL_MS ?? 10_000,
       queueCapacity: s.TB_QUEUE_CAPACITY ?? 10_000,
       include,

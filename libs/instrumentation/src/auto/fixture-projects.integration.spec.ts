@@ -16,6 +16,7 @@ import {
   checkoutFixture,
   countsOf,
   entries,
+  expectNamesAtTheirLines,
   expectOneExitPerEntry,
   readManifest,
   REGISTER,
@@ -272,15 +273,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
       expect(after.get(id), id).toEqual({ ...node, line: node.line + shift, end_line: node.end_line + shift });
     }
     // Every named node's line in the edited TypeScript is where its name is written.
-    for (const node of after.values()) {
-      if (node.name.includes('#')) continue;
-      const name = node.name.split(/[./]/).pop()!;
-      const line = readFileSync(join(other, node.file), 'utf8').split('\n')[node.line - 1]!;
-      expect(line, node.ast_node_id).toContain(name);
-      // Methods, accessors and constructors span from their key.
-      if (!['function', 'arrow'].includes(node.kind))
-        expect(line.slice(node.column - 1), node.ast_node_id).toMatch(new RegExp(`^${name}\\(`));
-    }
+    expectNamesAtTheirLines(other, after.values());
   });
 });
 

@@ -28,7 +28,7 @@ export function instrumentFile(
   code: string,
   filename: string,
   root: string,
-  sourceType: 'module' | 'script',
+  sourceType: 'module' | 'script' | 'unambiguous',
   compiled: boolean,
 ): string {
   try {

@@ -5,7 +5,7 @@ import { install } from '../runtime/default-runtime';
 import { type InstrumentationRuntime } from '../runtime/instrumentation-runtime';
 import { type AutoConfig, DEFAULT_ENDPOINT, loadAutoConfig } from './auto-config';
 import { ManifestPublisher } from './manifest-publisher';
-import { installModuleHooks } from './module-hooks';
+import { type EsmHook, installModuleHooks } from './module-hooks';
 import { PROBES_KEY, ProbeHost } from './probe-host';
 import { sdkDirs } from './sdk-dirs';
 
@@ -24,6 +24,8 @@ const EXIT_SEND_MS = 5_000;
 export interface AutoInstrumentation {
   config: AutoConfig;
   host: ProbeHost;
+  /** The ES module hook in place (CommonJS always goes through `Module.prototype._compile`). */
+  esmHook: EsmHook;
   /** Undefined with TB_ENABLED=0 (the code is instrumented, nothing is emitted). */
   runtime: InstrumentationRuntime | undefined;
 }
@@ -50,6 +52,7 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
   const config = loaded.config;
   let runtime: InstrumentationRuntime | undefined;
   let host: ProbeHost | undefined;
+  let esmHook: EsmHook;
   try {
     if (config.enabled) {
       runtime = install({
@@ -67,12 +70,12 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
       onModule: (descriptor) => publisher.publish(descriptor),
       warn: say,
     }).install();
-    installModuleHooks({
+    esmHook = installModuleHooks({
       root: config.root,
       include: [...config.include],
       exclude: [...config.exclude],
       sdkDirs: sdkDirs(),
-    });
+    }).esm;
   } catch (error) {
     host?.shutdown();
     delete global[PROBES_KEY];
@@ -83,8 +86,9 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
   if (config.enabled && config.defaultTransport) {
     say(`TB_ENDPOINT and TB_KAFKA_BROKERS are not set: sending events to ${DEFAULT_ENDPOINT}`);
   }
+  if (config.debug) say(`module hooks: ${esmHook} for ES modules, Module.prototype._compile for CommonJS`);
   if (runtime !== undefined) handleExit(host, runtime, config);
-  const started: AutoInstrumentation = { config, host, runtime };
+  const started: AutoInstrumentation = { config, host, esmHook, runtime };
   global[STARTED] = started;
   return started;
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +25,34 @@ export interface Run {
   stderr: string;
 }
 
+/** ts-node's CommonJS hook, for `--require` (a fixture outside the repository cannot resolve `ts-node/register`). */
+export const TS_NODE_REGISTER = repoPath('node_modules/ts-node/register/index.js');
+/** ts-node's ESM loader registered with `module.register`, for `--import` (ts-node's README's form, without `--loader`). */
+export const TS_NODE_ESM = join(__dirname, 'ts-node-esm.mjs');
+
+/**
+ * The pinned Node 22 binary (scripts/node22.mjs installs it into .cache/node22 when absent, or
+ * TB_NODE22 names one). Throws, saying why, when it cannot be had: the Node 22 specs never skip.
+ */
+export function node22(): string {
+  try {
+    return execFileSync(process.execPath, [repoPath('scripts/node22.mjs')], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    throw new Error(`no Node 22 binary for the Node 22 specs: ${stderr.trim()}`);
+  }
+}
+
 /** `node ...args` in `cwd` with only PATH and `env` set (no inherited TB_* or NODE_OPTIONS). */
 export function runNode(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return runBinary(process.execPath, cwd, args, env);
+}
+
+/** As runNode, with another Node binary (node22()). */
+export function runBinary(node: string, cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
+      node,
       args,
       { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
@@ -179,3 +202,18 @@ export function byIdWithoutService(nodes: ManifestLine[]): Map<string, Omit<Mani
 }
 
 export const sorted = (values: Iterable<string>): string[] => [...values].sort();
+
+/**
+ * Every named node's line in the source under `dir` is where its name is written, and methods,
+ * accessors and constructors span from their key (type parameters follow it): the manifest points into the original file.
+ */
+export function expectNamesAtTheirLines(dir: string, nodes: Iterable<Omit<ManifestLine, 'service'>>): void {
+  for (const node of nodes) {
+    if (node.name.includes('#')) continue;
+    const name = node.name.split(/[./]/).pop()!;
+    const line = readFileSync(join(dir, node.file), 'utf8').split('\n')[node.line - 1]!;
+    expect(line, node.ast_node_id).toContain(name);
+    if (!['function', 'arrow'].includes(node.kind))
+      expect(line.slice(node.column - 1), node.ast_node_id).toMatch(new RegExp(`^${name}[(<]`));
+  }
+}
