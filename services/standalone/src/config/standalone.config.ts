@@ -37,7 +37,7 @@ export const standaloneConfigSchema = z
     // Calls and messages are kept until their TTL, not until the call exits, so the cache fills
     // to this bound with any sustained ingest (two LRU maps of ~0.3 KB an entry): at 500,000 the
     // heap of bench:standalone grew to ~330 MiB live. A call evicted while open is recovered from
-    // storage (its stored entry); a message evicted before it is received loses its link to the send.
+    // storage (its stored entry), so a smaller bound costs lookups, not correctness.
     CORRELATION_CACHE_ENTRIES: envInt(50_000, { min: 1_000 }),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
     ...queryApiEnvShape,
