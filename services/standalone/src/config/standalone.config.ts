@@ -34,11 +34,7 @@ export const standaloneConfigSchema = z
     INGEST_MAX_BODY_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
     INGEST_MAX_EVENTS: envInt(10_000, { min: 1, max: 1_000_000 }),
     INGEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
-    // Calls and messages are kept until their TTL, not until the call exits, so the cache fills
-    // to this bound with any sustained ingest (two LRU maps of ~0.3 KB an entry): at 500,000 the
-    // heap of bench:standalone grew to ~330 MiB live. A call evicted while open is recovered from
-    // storage (its stored entry), so a smaller bound costs lookups, not correctness.
-    CORRELATION_CACHE_ENTRIES: envInt(50_000, { min: 1_000 }),
+    CORRELATION_CACHE_ENTRIES: envInt(500_000, { min: 1_000 }),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
     ...queryApiEnvShape,
   })
