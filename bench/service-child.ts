@@ -2,18 +2,20 @@ import { readFileSync } from 'node:fs';
 
 import { freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
 
+import { MemorySampler, type MemoryPeaks } from './memory-sampler';
+import { nodeOwnThreads, snapshotCpu, splitCpu, type CpuSnapshot, type CpuSplit } from './thread-cpu';
+
 /** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux build Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** A built service as a separate process, as it runs in production, with its peak RSS sampled. */
 export class ServiceChild {
-  private rssPeakKb = 0;
-  private anonPeakKb = 0;
-  private sampler: NodeJS.Timeout | undefined;
+  private sampler: MemorySampler | undefined;
 
   private constructor(
     readonly proc: TetheredProcess,
     readonly url: string,
+    private readonly nodeArgs: string[],
   ) {}
 
   /** Starts `services/<name>/dist/main.js` (built) and waits until `readyPath` answers 2xx. */
@@ -26,28 +28,43 @@ export class ServiceChild {
       tether: true,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     });
-    const child = new ServiceChild(proc, `http://127.0.0.1:${port}`);
+    const child = new ServiceChild(proc, `http://127.0.0.1:${port}`, args);
     await pollUntil(async () => (await fetch(`${child.url}${readyPath}`).catch(() => undefined))?.ok === true, {
       timeoutMs: 60_000,
       intervalMs: 100,
       description: `${name} ready\n${proc.output()}`,
     });
-    child.sampleRss();
+    child.sampler = new MemorySampler(await proc.pid());
     return child;
   }
 
-  /** Highest resident set size seen, in MiB (sampled every 100 ms from /proc). */
-  get rssPeakMiB(): number {
-    return this.rssPeakKb / 1024;
+  /**
+   * Peak resident memory so far: the total (VmHWM) and, sampled every 20 ms,
+   * anonymous (heaps, buffers, caches) and file-backed (mostly libchdb's own
+   * ~0.5 GB of code mapped from disk, shared with any other chdb process).
+   */
+  memoryPeaks(): MemoryPeaks {
+    return this.sampler!.peaks();
   }
 
-  /**
-   * Highest anonymous resident memory (heaps, buffers, caches) seen, in MiB:
-   * RSS without the file-backed pages, which for an embedded ClickHouse are
-   * mostly libchdb's own ~0.5 GB of code mapped from disk.
-   */
+  /** Highest resident set size so far, in MiB. */
+  get rssPeakMiB(): number {
+    return this.memoryPeaks().rssMiB;
+  }
+
+  /** Highest anonymous resident memory seen, in MiB. */
   get anonPeakMiB(): number {
-    return this.anonPeakKb / 1024;
+    return this.memoryPeaks().anonMiB;
+  }
+
+  /** Per-thread CPU of the service now: two of them give the Node / ClickHouse split (splitCpu). */
+  async cpuSnapshot(): Promise<CpuSnapshot> {
+    return snapshotCpu(await this.proc.pid());
+  }
+
+  /** CPU used between two snapshots of this service, by thread class (see ThreadClass). */
+  async cpuSplit(before: CpuSnapshot, after: CpuSnapshot): Promise<CpuSplit> {
+    return splitCpu(await this.proc.pid(), before, after, nodeOwnThreads(this.nodeArgs));
   }
 
   /**
@@ -71,18 +88,8 @@ export class ServiceChild {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.sampler);
+    this.sampler?.stop();
     await this.proc.signal('SIGTERM');
     await this.proc.exited;
-  }
-
-  private sampleRss(): void {
-    const read = async (): Promise<void> => {
-      const status = readFileSync(`/proc/${await this.proc.pid()}/status`, 'utf8');
-      const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-      this.rssPeakKb = Math.max(this.rssPeakKb, kb('VmRSS'));
-      this.anonPeakKb = Math.max(this.anonPeakKb, kb('RssAnon'));
-    };
-    this.sampler = setInterval(() => void read().catch(() => undefined), 100);
   }
 }

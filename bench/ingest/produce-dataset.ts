@@ -1,7 +1,7 @@
 import { serializeEvent } from '@temporal-bridge/event-schema';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 
-import { SyntheticDataset } from '../storage';
+import { SyntheticDataset, type DatasetOptions } from '../storage';
 
 export interface ProduceFigures {
   events: number;
@@ -13,12 +13,13 @@ export interface ProduceFigures {
  * Publishes the bench/storage synthetic fleet (deterministic, realistic mix)
  * as the SDK would: JSON values, key = trace id, acks=all, batches of 1000.
  */
-export async function produceDataset(brokers: string[], topic: string, events: number): Promise<ProduceFigures> {
-  const dataset = new SyntheticDataset({
-    events,
-    startNs: BigInt(Date.now() - 3_600_000) * 1_000_000n,
-    spanNs: 3_000_000_000_000n,
-  });
+export async function produceDataset(
+  brokers: string[],
+  topic: string,
+  options: DatasetOptions,
+): Promise<ProduceFigures> {
+  const events = options.events;
+  const dataset = new SyntheticDataset(options);
   const producer = new Kafka({ brokers, clientId: 'bench-producer', logLevel: logLevel.ERROR }).producer();
   await producer.connect();
   let bytes = 0;

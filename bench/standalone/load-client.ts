@@ -11,6 +11,8 @@ export interface IngestLoadConfig {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** Requests to send in all; when set, the run ends after them rather than after durationSeconds. */
+  requests?: number;
   eventsPerRequest: number;
   /** Distinct bodies to prepare; requests beyond them resend earlier bodies (same event ids). */
   bodies: number;
@@ -18,7 +20,12 @@ export interface IngestLoadConfig {
   requestsPerSecond?: number;
   /** Dataset seed, so two phases send different events. */
   seed: number;
+  /** Dataset start, ns since the epoch (decimal), so the storage floor can make the same events. */
+  startNs: string;
 }
+
+/** Time over which the dataset's traces start. */
+export const LOAD_SPAN_NS = 600_000_000_000n;
 
 export interface IngestLoadResult {
   requestsPerSecond: number;
@@ -40,8 +47,8 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as IngestLoadConfig;
   const dataset = new SyntheticDataset({
     events: config.bodies * config.eventsPerRequest,
-    startNs: BigInt(Date.now() - 600_000) * 1_000_000n,
-    spanNs: 600_000_000_000n,
+    startNs: BigInt(config.startNs),
+    spanNs: LOAD_SPAN_NS,
     seed: config.seed,
   });
   const bodies: Buffer[] = [];
@@ -54,6 +61,7 @@ async function main(): Promise<void> {
     url: config.url,
     connections: config.connections,
     duration: config.durationSeconds,
+    ...(config.requests === undefined ? {} : { amount: config.requests }),
     timeout: 60,
     ...(config.requestsPerSecond === undefined ? {} : { overallRate: config.requestsPerSecond }),
     requests: [
@@ -83,7 +91,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Also imported by standalone.bench.ts for its types and LOAD_SPAN_NS: run only as the child.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,5 +1,6 @@
 // Public entry of @temporal-bridge/temporal-storage.
 export { MAX_HISTOGRAM_BUCKETS, TemporalStorage } from './temporal-storage';
+export type { EncodedEvents } from './temporal-storage';
 export {
   InvalidArgumentError,
   InvalidCursorError,

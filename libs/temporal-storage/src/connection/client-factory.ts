@@ -8,6 +8,35 @@ type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connect
 /** Embedded chdb runs one query at a time per session: two sessions use both cores of a small machine. */
 const DEFAULT_EMBEDDED_SESSIONS = 2;
 
+const MiB = 1_048_576;
+
+/**
+ * Server settings of embedded ClickHouse, sized for a process that shares a
+ * small machine with Node (docs/operations.md, "Memory"). ClickHouse's
+ * defaults are a dedicated server's: 5 GiB each for the mark and primary
+ * index caches and a memory limit of 90 % of RAM, so an embedded engine's
+ * memory grew with whatever it had read. These bound it by configuration:
+ *
+ * - the caches hold what the Cinema queries reread (marks and primary index
+ *   of the recent parts); at these sizes bench:query and bench:storage still
+ *   meet their targets on 10M events;
+ * - no uncompressed cache (ClickHouse's default too): the OS page cache
+ *   already holds the compressed files;
+ * - max_server_memory_usage caps everything ClickHouse allocates (inserts,
+ *   merges, queries, caches): a query past it fails with MEMORY_LIMIT_EXCEEDED
+ *   rather than the process growing. Ingest uses well under it (tens of MiB).
+ */
+export const EMBEDDED_SERVER_SETTINGS: Readonly<Record<string, number>> = {
+  mark_cache_size: 64 * MiB,
+  index_mark_cache_size: 16 * MiB,
+  primary_index_cache_size: 64 * MiB,
+  uncompressed_cache_size: 0,
+  index_uncompressed_cache_size: 0,
+  query_condition_cache_size: 16 * MiB,
+  compiled_expression_cache_size: 16 * MiB,
+  max_server_memory_usage: 1024 * MiB,
+};
+
 /** One way into ClickHouse. */
 export interface ClickHouseHandle {
   client: ClickHouseClient;
@@ -24,6 +53,9 @@ export interface ClickHouseHandle {
 interface ChdbConnectionLike {
   chdb: { queryAsync(sql: string): Promise<unknown> };
 }
+
+/** chdb's own Session, used only to start the engine with server settings. */
+type ChdbSessionConstructor = new (path: string, options: { connectionArgs: string[] }) => { close(): void };
 
 /**
  * Opens the clients for a target. A server gets one HTTP client (it pools
@@ -53,8 +85,10 @@ export async function createClients(
     ];
   }
   let createChdbConnection: (options: { path: string }) => unknown;
+  let Session: ChdbSessionConstructor;
   try {
     ({ createChdbConnection } = await import('chdb/connection'));
+    ({ Session } = (await import('chdb')) as unknown as { Session: ChdbSessionConstructor });
   } catch (error) {
     throw new StorageUnavailableError(
       'Embedded ClickHouse needs the chdb package (npm install chdb), or configure a server URL instead.',
@@ -63,7 +97,14 @@ export async function createClients(
   }
   const sessions = Math.max(1, config.sessions ?? DEFAULT_EMBEDDED_SESSIONS);
   const handles: ClickHouseHandle[] = [];
+  let starter: { close(): void } | undefined;
   try {
+    // The first connection to a directory starts the process's engine, and only its arguments
+    // can carry server settings (chdb's client connection takes none). Opened first, it starts
+    // the engine with them; the sessions below join that engine, which outlives the starter.
+    starter = new Session(config.dataDir, {
+      connectionArgs: Object.entries(EMBEDDED_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`),
+    });
     for (let i = 0; i < sessions; i += 1) {
       const connection = createChdbConnection({ path: config.dataDir }) as ChdbConnectionLike;
       handles.push({
@@ -90,6 +131,8 @@ export async function createClients(
     throw new StorageUnavailableError(`Cannot open embedded ClickHouse in ${config.dataDir}: ${String(error)}`, {
       cause: error,
     });
+  } finally {
+    starter?.close();
   }
   return handles;
 }

@@ -50,7 +50,9 @@ export const bridgeEnvSchema = z
     KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000, max: 300_000 }),
     KAFKA_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100, max: 60_000 }),
     KAFKA_PARTITIONS_CONCURRENTLY: envInt(64, { min: 1, max: 1024 }),
-    KAFKA_MAX_BYTES_PER_PARTITION: envInt(1_048_576, { min: 1024, max: 64 * 1_048_576 }),
+    // Fetch sizes: 0 derives them from MAX_BUFFERED_EVENTS (kafkaFetchSizes, logged at start).
+    KAFKA_FETCH_MAX_BYTES: envInt(0, { min: 0, max: 256 * 1_048_576 }),
+    KAFKA_MAX_BYTES_PER_PARTITION: envInt(0, { min: 0, max: 64 * 1_048_576 }),
     KAFKA_MAX_WAIT_MS: envInt(100, { min: 1, max: 60_000 }),
     REDIS_URL: envRequired('redis:// or rediss:// URL of the correlation cache').pipe(
       z.string().refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
@@ -113,6 +115,10 @@ export const bridgeEnvSchema = z
         path: ['KAFKA_SASL_USERNAME'],
         message: 'KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
       });
+    }
+    for (const name of ['KAFKA_FETCH_MAX_BYTES', 'KAFKA_MAX_BYTES_PER_PARTITION'] as const) {
+      if (env[name] !== 0 && env[name] < 1024)
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must be 0 (derived) or at least 1024 bytes' });
     }
     if (env.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > env.KAFKA_SESSION_TIMEOUT_MS) {
       ctx.addIssue({

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 
 import { BRIDGE_CONFIG, BRIDGE_LOGGER } from '../app/tokens';
 import type { BridgeConfig } from '../config/bridge.config';
+import { kafkaFetchSizes } from '../config/kafka-fetch';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { BridgeMetrics } from '../metrics/bridge-metrics';
 import { BackpressureController } from './backpressure.controller';
@@ -43,13 +44,15 @@ export class KafkaIngestConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly health: HealthService,
   ) {
     const kafka = createKafkaClient(config, logger);
+    const fetchSizes = kafkaFetchSizes(config);
+    // Derived from MAX_BUFFERED_EVENTS unless set: say what they came to.
+    logger.info({ ...fetchSizes, maxBufferedEvents: config.MAX_BUFFERED_EVENTS }, 'kafka fetch sizes');
     this.consumer = kafka.consumer({
       groupId: config.KAFKA_GROUP_ID,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: Math.max(60_000, config.KAFKA_SESSION_TIMEOUT_MS),
-      maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
-      maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+      ...fetchSizes,
       allowAutoTopicCreation: false,
     });
     this.deadLetters = new DeadLetterProducer(kafka, config.KAFKA_DLQ_TOPIC);

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 
 import { BRIDGE_CONFIG, BRIDGE_LOGGER } from '../app/tokens';
 import type { BridgeConfig } from '../config/bridge.config';
+import { kafkaFetchSizes } from '../config/kafka-fetch';
 import { DeadLetterProducer } from '../ingest/dead-letter.producer';
 import { OffsetCommitter } from '../ingest/offset-committer';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
@@ -58,8 +59,7 @@ export class OtlpKafkaConsumer implements OnApplicationBootstrap, BeforeApplicat
       sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatInterval: this.config.KAFKA_HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: Math.max(60_000, this.config.KAFKA_SESSION_TIMEOUT_MS),
-      maxBytesPerPartition: this.config.KAFKA_MAX_BYTES_PER_PARTITION,
-      maxWaitTimeInMs: this.config.KAFKA_MAX_WAIT_MS,
+      ...kafkaFetchSizes(this.config),
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;

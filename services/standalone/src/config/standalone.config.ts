@@ -27,7 +27,9 @@ export const standaloneConfigSchema = z
     BUFFER_SIZE: envInt(1000, { min: 1, max: 1_000_000 }),
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
     FLUSH_CONCURRENCY: envInt(1, { min: 1, max: 16 }),
-    MAX_BUFFERED_EVENTS: envInt(50_000, { min: 1 }),
+    // Buffered events are the largest part of the heap (~4 KB each decoded): 20,000 keeps the
+    // process within docs/operations.md "Memory" and still holds two rounds of 8 x 1000-event posts.
+    MAX_BUFFERED_EVENTS: envInt(20_000, { min: 1 }),
     MAX_EVENT_DATA_BYTES: envInt(65_536, { min: 1024, max: 16 * 1_048_576 }),
     INGEST_MAX_BODY_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
     INGEST_MAX_EVENTS: envInt(10_000, { min: 1, max: 1_000_000 }),
