@@ -54,7 +54,6 @@ export class AutoCall implements CallContext {
   /** Whose call to restore as current when this one suspends or exits; null once it did. */
   declare prev: CallContext | null;
   declare closed: boolean;
-  declare threw: boolean;
   declare errors: number;
   /** `{result}` (result capture on) or `{error}` (it threw): the exit's data. */
   declare exitData: JsonObject | undefined;
@@ -75,7 +74,6 @@ export class AutoCall implements CallContext {
     this.node = node;
     this.prev = prev;
     this.closed = false;
-    this.threw = false;
     this.errors = 0;
     this.exitData = undefined;
     this.generator = undefined;
