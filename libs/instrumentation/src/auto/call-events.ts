@@ -78,35 +78,70 @@ export class CallEvents {
     this.event(call.correlationId + (n === 1 ? '.e' : `.e${n}`), 'error', call, node, data);
   }
 
+  /**
+   * With `data` the literal has it in place (last, as serializeEvent puts it):
+   * adding it afterwards would move the object to another shape and give it
+   * an out-of-object property store, a second allocation per event.
+   */
   private event(eventId: string, eventType: string, call: CallIds, node: NodeInfo, data: JsonObject | undefined): void {
     const time = this.time;
     time.read();
-    const event: SerializedEvent =
-      call.parentId === undefined
-        ? {
-            event_id: eventId,
-            timestamp: time.text,
-            event_type: eventType,
-            correlation_id: call.correlationId,
-            trace_id: call.traceId,
-            ast_node_id: node.astNodeId,
-            service: this.service,
-            instance: this.instance,
-            seq: this.recorder.nextSeq(),
-          }
-        : {
-            event_id: eventId,
-            timestamp: time.text,
-            event_type: eventType,
-            correlation_id: call.correlationId,
-            parent_id: call.parentId,
-            trace_id: call.traceId,
-            ast_node_id: node.astNodeId,
-            service: this.service,
-            instance: this.instance,
-            seq: this.recorder.nextSeq(),
-          };
-    if (data !== undefined) event.data = data;
+    let event: SerializedEvent;
+    if (call.parentId === undefined) {
+      event =
+        data === undefined
+          ? {
+              event_id: eventId,
+              timestamp: time.text,
+              event_type: eventType,
+              correlation_id: call.correlationId,
+              trace_id: call.traceId,
+              ast_node_id: node.astNodeId,
+              service: this.service,
+              instance: this.instance,
+              seq: this.recorder.nextSeq(),
+            }
+          : {
+              event_id: eventId,
+              timestamp: time.text,
+              event_type: eventType,
+              correlation_id: call.correlationId,
+              trace_id: call.traceId,
+              ast_node_id: node.astNodeId,
+              service: this.service,
+              instance: this.instance,
+              seq: this.recorder.nextSeq(),
+              data,
+            };
+    } else {
+      event =
+        data === undefined
+          ? {
+              event_id: eventId,
+              timestamp: time.text,
+              event_type: eventType,
+              correlation_id: call.correlationId,
+              parent_id: call.parentId,
+              trace_id: call.traceId,
+              ast_node_id: node.astNodeId,
+              service: this.service,
+              instance: this.instance,
+              seq: this.recorder.nextSeq(),
+            }
+          : {
+              event_id: eventId,
+              timestamp: time.text,
+              event_type: eventType,
+              correlation_id: call.correlationId,
+              parent_id: call.parentId,
+              trace_id: call.traceId,
+              ast_node_id: node.astNodeId,
+              service: this.service,
+              instance: this.instance,
+              seq: this.recorder.nextSeq(),
+              data,
+            };
+    }
     this.sender.enqueue(event);
   }
 }

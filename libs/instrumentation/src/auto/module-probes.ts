@@ -131,7 +131,6 @@ export class ModuleProbes {
     if (call === null || !call.sampled || call.closed) return;
     const host = this.host;
     try {
-      call.threw = true;
       const data = host.capture(errorOf, call.node, err);
       call.exitData = data;
       // The same error passing through the enclosing calls: they only carry it in their exits.

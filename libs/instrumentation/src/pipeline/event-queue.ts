@@ -40,18 +40,24 @@ export class EventQueue<T> {
    * events in flight are counted) is used up. Returns true when one was dropped.
    */
   push(item: T, room: number = this.capacity): boolean {
-    const limit = Math.min(room, this.capacity);
-    if (this.count < limit) {
-      this.ring[(this.head + this.count) % this.capacity] = item;
+    const capacity = this.capacity;
+    if (this.count < (room < capacity ? room : capacity)) {
+      this.ring[this.slot(this.count)] = item;
       this.count += 1;
       return false;
     }
     if (this.policy === 'drop-newest' || this.count === 0) return true;
     // drop-oldest: the new event takes the place of the oldest queued one.
     this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.capacity;
-    this.ring[(this.head + this.count - 1) % this.capacity] = item;
+    this.head = this.slot(1);
+    this.ring[this.slot(this.count - 1)] = item;
     return true;
+  }
+
+  /** The ring index `offset` places after the head (offset < capacity): a compare, not an integer division. */
+  private slot(offset: number): number {
+    const at = this.head + offset;
+    return at >= this.capacity ? at - this.capacity : at;
   }
 
   /** Removes and returns up to `max` events, oldest first. */
@@ -61,7 +67,7 @@ export class EventQueue<T> {
     for (let i = 0; i < n; i += 1) {
       out[i] = this.ring[this.head] as T;
       this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
+      this.head = this.slot(1);
     }
     this.count -= n;
     return out;

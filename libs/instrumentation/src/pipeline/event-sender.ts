@@ -86,12 +86,15 @@ export class EventSender {
       this.stats.dropped.shutdown += 1;
       return false;
     }
-    const before = this.queue.size;
+    const queue = this.queue;
+    const settings = this.settings;
+    const inFlight = this.inFlight;
     let accepted = true;
-    if (this.queue.push(item, this.settings.capacity - this.inFlightCount)) {
+    if (queue.push(item, inFlight === undefined ? settings.capacity : settings.capacity - inFlight.length)) {
       this.stats.dropped.queue_full += 1;
       // drop-oldest displaced a queued event (the new one entered); drop-newest refused the new one.
-      accepted = this.settings.dropPolicy === 'drop-oldest' && before > 0;
+      // Either way the queue's size is what it was before: nothing to remember ahead of the push.
+      accepted = settings.dropPolicy === 'drop-oldest' && queue.size > 0;
       if (accepted) {
         this.entered += 1;
         this.left += 1;
@@ -101,7 +104,7 @@ export class EventSender {
       this.entered += 1;
     }
     if (this.pumping || this.retryTimer !== undefined || this.immediate !== undefined) return accepted;
-    if (this.queue.size >= this.settings.batchSize) {
+    if (queue.size >= settings.batchSize) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;
       this.immediate = setImmediate(this.run);

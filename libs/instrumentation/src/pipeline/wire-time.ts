@@ -32,6 +32,7 @@ export class WireTime {
   // allocates several strings. The millisecond part changes at most once per
   // millisecond: print it then, and append the microseconds from a table.
   private lastMs = -1;
+  private lastMicros = -1;
   private msText = '';
 
   constructor(private readonly clock: Clock) {
@@ -43,6 +44,7 @@ export class WireTime {
       const nanos = this.clock.nowNanos();
       this.text = nanos.toString();
       this.ms = Number(nanos / 1_000_000n);
+      this.lastMicros = -1;
       return;
     }
     this.fromMicros(Math.round((this.timeOrigin + performance.now()) * 1000));
@@ -50,6 +52,9 @@ export class WireTime {
 
   /** Sets `text` and `ms` from microseconds since the epoch (the fast path's second half). */
   fromMicros(micros: number): void {
+    // Events a few hundred ns apart often share a microsecond: same text, no new string.
+    if (micros === this.lastMicros) return;
+    this.lastMicros = micros;
     const ms = Math.floor(micros / 1000);
     if (ms !== this.lastMs) {
       this.lastMs = ms;
