@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
+import type { z } from 'zod';
+
 import { DEFAULT_MAX_DATA_BYTES, MAX_ID_LENGTH, type EventProblem, type JsonObject, type TemporalEvent } from './event';
 import { checkWireEvent, INVALID_WIRE_EVENT, wireEventSchema } from './event.schema';
 import { isJsonTree, isPlainObject, jsonProblems, rememberJsonText } from './json-value';
@@ -65,19 +67,11 @@ export function parseEvent(input: unknown, options: ParseOptions = {}): ParseRes
   return checkedEvent(parsed.data, parsed.data.timestamp, options);
 }
 
-/** The fields of an event that passed the wire schema (by the fast check or by zod). */
-interface WireFields {
-  event_id?: string;
-  event_type: string;
-  correlation_id: string;
-  parent_id?: string;
-  trace_id?: string;
-  ast_node_id?: string;
-  service?: string;
-  instance?: string;
-  seq?: number;
-  data?: Record<string, unknown>;
-}
+/**
+ * The fields of an event that passed the wire schema (by the fast check or by
+ * zod), as the schema defines them; the timestamp is passed on its own.
+ */
+type WireFields = Omit<z.output<typeof wireEventSchema>, 'timestamp' | 'schema_version'>;
 
 /** The checks beyond the wire schema (id, data contents and size, shapes, time window), then the event. */
 function checkedEvent(wire: WireFields, timestamp: bigint | undefined, options: ParseOptions): ParseResult {
