@@ -1,29 +1,27 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type * as Plugin from '@temporal-bridge/auto-instrument/plugin';
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
-import { buildProjects, repoPath } from '@temporal-bridge/testing';
+import { repoPath } from '@temporal-bridge/testing';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   args,
   autoEnv,
   byIdWithoutService,
   callTree,
-  checkoutFixture,
   countsOf,
   entries,
   expectNamesAtTheirLines,
   expectOneExitPerEntry,
+  fixtureProjectSuite,
   readManifest,
   REGISTER,
   runNode,
   sorted,
-  type Standalone,
-  startStandalone,
   TAP,
   tapResult,
   TSX,
@@ -37,36 +35,15 @@ import {
  * call tree and errors where thrown. Also: the ids are the same across runs,
  * checkouts and unrelated edits, and the manifest points at the right lines.
  */
-let server: Standalone | undefined;
-const temps: string[] = [];
-
-function checkout(name: string, parent?: string): string {
-  const dir = checkoutFixture(name, parent);
-  temps.push(dir);
-  return dir;
-}
-
-const env = (service: string, manifest: string): Record<string, string> => autoEnv(server!.url, service, manifest);
-
-beforeAll(async () => {
-  await buildProjects(
-    'libs/instrumentation/tsconfig.lib.json',
-    'libs/auto-instrument/tsconfig.lib.json',
-    'services/standalone/tsconfig.app.json',
-  );
-  server = await startStandalone();
-}, 300_000);
-
-afterAll(async () => {
-  await server?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+const fixtures = fixtureProjectSuite();
+const env = (service: string, manifest: string): Record<string, string> =>
+  autoEnv(fixtures.server.url, service, manifest);
 
 describe('orders-ts: a TypeScript project run through tsx', () => {
   let app = '';
   let manifest = '';
   beforeAll(() => {
-    app = checkout('orders-ts');
+    app = fixtures.checkout('orders-ts');
     manifest = join(app, 'hook.jsonl');
   });
   const suite = ['--import', TSX, TAP, 'test/suite.ts'];
@@ -83,7 +60,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
       stderr: '',
     });
 
-    const events = await server!.eventsOf(service);
+    const events = await fixtures.server.eventsOf(service);
     const exits = expectOneExitPerEntry(events);
     const { calls, parentOf, parentIds, errorsByNode } = callTree(events);
     const called = new Set(calls.map((e) => e.ast_node_id!));
@@ -197,7 +174,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
       ['src/util/math.ts:delay/arrow#1/onDelay:function', 'src/util/math.ts', '    setTimeout(function onDelay'],
       ['src/orders/repo.ts:Repo.pages:method', 'src/orders/repo.ts', '  async *pages(size: number)'],
     ] as const) {
-      const response = await fetch(`${server!.url}/v1/ast-nodes/${encodeURIComponent(id)}`);
+      const response = await fetch(`${fixtures.server.url}/v1/ast-nodes/${encodeURIComponent(id)}`);
       expect(response.status).toBe(200);
       const body = (await response.json()) as { ast_node_id: string; locations: Record<string, unknown>[] };
       const line = source(file).findIndex((l) => l.startsWith(text)) + 1;
@@ -206,9 +183,9 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
       expect(body.locations.filter((l) => l['service'] === service)).toEqual([expect.objectContaining({ file, line })]);
     }
     // An id nobody instrumented.
-    expect((await fetch(`${server!.url}/v1/ast-nodes/${encodeURIComponent('src/nowhere.ts:f:function')}`)).status).toBe(
-      404,
-    );
+    expect(
+      (await fetch(`${fixtures.server.url}/v1/ast-nodes/${encodeURIComponent('src/nowhere.ts:f:function')}`)).status,
+    ).toBe(404);
   });
 
   it('instruments the .cts imported from an ES module when tsx runs first', async () => {
@@ -220,7 +197,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('# pass 11\n# fail 0\n');
-    const events = await server!.eventsOf(service);
+    const events = await fixtures.server.eventsOf(service);
     expectOneExitPerEntry(events);
     const { parentIds } = callTree(events);
     expect(parentIds('src/legacy/tax.cts:withTax:function')).toEqual([
@@ -232,7 +209,7 @@ describe('orders-ts: a TypeScript project run through tsx', () => {
   it('gives the same ids across runs, checkouts at other paths and an unrelated edit; lines follow the edit', async () => {
     const first = byIdWithoutService(readManifest(manifest));
     const again = join(app, 'again.jsonl');
-    const other = checkout('orders-ts', join(tmpdir(), 'tb-elsewhere', 'deeper'));
+    const other = fixtures.checkout('orders-ts', join(tmpdir(), 'tb-elsewhere', 'deeper'));
     const runs = [
       runNode(app, ['--import', REGISTER, ...suite], { ...env('orders-ts-ids', again), TB_ENABLED: '0' }),
       runNode(other, ['--import', REGISTER, ...suite], {
@@ -282,7 +259,7 @@ describe('library-js: a JavaScript project, under the hook and bundled with the 
   let hookEvents: SerializedEvent[] = [];
   let plainTap = '';
   beforeAll(() => {
-    app = checkout('library-js');
+    app = fixtures.checkout('library-js');
   });
   const suite = [TAP, 'test/suite.js'];
 
@@ -300,7 +277,7 @@ describe('library-js: a JavaScript project, under the hook and bundled with the 
       stderr: '',
     });
 
-    const events = (hookEvents = await server!.eventsOf(service));
+    const events = (hookEvents = await fixtures.server.eventsOf(service));
     const exits = expectOneExitPerEntry(events);
     const { calls, parentOf, parentIds, errorsByNode } = callTree(events);
     const called = new Set(calls.map((e) => e.ast_node_id!));
@@ -415,7 +392,7 @@ describe('library-js: a JavaScript project, under the hook and bundled with the 
       tap: plainTap,
       stderr: '',
     });
-    const events = await server!.eventsOf(service);
+    const events = await fixtures.server.eventsOf(service);
     expectOneExitPerEntry(events);
     // Register instrumented nothing again (the bundle is marked) but ran its probes: the same calls per id.
     expect(countsOf(events)).toEqual(countsOf(hookEvents));

@@ -1,26 +1,23 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
-import { buildProjects } from '@temporal-bridge/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   autoEnv,
   byIdWithoutService,
   callTree,
-  checkoutFixture,
   countsOf,
   expectNamesAtTheirLines,
   expectOneExitPerEntry,
+  fixtureProjectSuite,
   node22,
   readManifest,
   REGISTER,
   type Run,
   runBinary,
   runNode,
-  type Standalone,
-  startStandalone,
   TAP,
   tapResult,
   TS_NODE_ESM,
@@ -34,43 +31,25 @@ import {
  * with the same fixture under the Node 20 hook: the suite's result unchanged, the same ids and
  * positions (those of the original TypeScript), the same calls, one exit per entry.
  */
-let server: Standalone | undefined;
+const fixtures = fixtureProjectSuite();
 let NODE22 = '';
-const temps: string[] = [];
 const DEBUG_LINE = (hook: string): string =>
   `temporal-bridge: module hooks: ${hook} for ES modules, Module.prototype._compile for CommonJS\n`;
-
-function checkout(name: string): string {
-  const dir = checkoutFixture(name);
-  temps.push(dir);
-  return dir;
-}
 
 /** One hooked run: its result, stored events and manifest (by id, without the service). */
 async function hooked(run: Promise<Run>, service: string, manifest: string) {
   const result = await run;
-  const events = await server!.eventsOf(service);
+  const events = await fixtures.server.eventsOf(service);
   return { result, events, manifest: byIdWithoutService(readManifest(manifest)) };
 }
 
 const env = (service: string, manifest: string, debug = true): Record<string, string> => ({
-  ...autoEnv(server!.url, service, manifest),
+  ...autoEnv(fixtures.server.url, service, manifest),
   ...(debug ? { TB_DEBUG: '1' } : {}),
 });
 
-beforeAll(async () => {
+beforeAll(() => {
   NODE22 = node22();
-  await buildProjects(
-    'libs/instrumentation/tsconfig.lib.json',
-    'libs/auto-instrument/tsconfig.lib.json',
-    'services/standalone/tsconfig.app.json',
-  );
-  server = await startStandalone();
-}, 300_000);
-
-afterAll(async () => {
-  await server?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Node 22', () => {
@@ -83,7 +62,7 @@ describe('Node 22', () => {
   });
 
   it('library-js: --import register takes module.registerHooks; suite unchanged, same ids and calls as on Node 20', async () => {
-    const app = checkout('library-js');
+    const app = fixtures.checkout('library-js');
     const suite = [TAP, 'test/suite.js'];
     const plain = await runBinary(NODE22, app, suite);
     expect(plain.code).toBe(0);
@@ -114,7 +93,7 @@ describe('Node 22', () => {
   }, 120_000);
 
   it("stripped-ts: Node's own type stripping (no loader); same ids and positions as tsx on Node 20", async () => {
-    const app = checkout('stripped-ts');
+    const app = fixtures.checkout('stripped-ts');
     const suite = [TAP, 'test/suite.ts'];
     const plain = await runBinary(NODE22, app, suite);
     expect(plain.code).toBe(0);
@@ -192,7 +171,7 @@ describe('ts-node (Node 20)', () => {
   let tsx: { events: SerializedEvent[]; manifest: Map<string, unknown> } | undefined;
 
   beforeAll(async () => {
-    app = checkout('orders-ts');
+    app = fixtures.checkout('orders-ts');
     tsx = await hooked(
       runNode(
         app,

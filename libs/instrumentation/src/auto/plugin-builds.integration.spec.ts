@@ -4,24 +4,22 @@ import { join } from 'node:path';
 
 import type * as Plugin from '@temporal-bridge/auto-instrument/plugin';
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
-import { buildProjects, repoPath } from '@temporal-bridge/testing';
+import { repoPath } from '@temporal-bridge/testing';
 import { build as esbuildBuild } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   args,
   autoEnv,
   byIdWithoutService,
   callTree,
-  checkoutFixture,
   expectOneExitPerEntry,
+  fixtureProjectSuite,
   type ManifestLine,
   readManifest,
   REGISTER,
   runNode,
   sorted,
-  type Standalone,
-  startStandalone,
   TAP,
   tapResult,
   TSX,
@@ -177,22 +175,7 @@ function traceCount(events: SerializedEvent[]): number {
   return new Set(calls.map((call) => call.trace_id)).size;
 }
 
-let server: Standalone | undefined;
-const temps: string[] = [];
-
-beforeAll(async () => {
-  await buildProjects(
-    'libs/instrumentation/tsconfig.lib.json',
-    'libs/auto-instrument/tsconfig.lib.json',
-    'services/standalone/tsconfig.app.json',
-  );
-  server = await startStandalone();
-}, 300_000);
-
-afterAll(async () => {
-  await server?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+const fixtures = fixtureProjectSuite();
 
 interface FixtureCase {
   fixture: string;
@@ -247,8 +230,7 @@ describe.each(cases)(
     const onlyBuiltNode = (id: string): boolean => onlyBuilt.includes(id);
 
     beforeAll(async () => {
-      app = checkoutFixture(fixture);
-      temps.push(app);
+      app = fixtures.checkout(fixture);
       const plain = await runNode(app, fromSource);
       expect(plain.code, plain.stderr).toBe(0);
       expect(plain.stdout).toContain('# pass 11\n# fail 0\n');
@@ -258,10 +240,10 @@ describe.each(cases)(
       const hooked = await runNode(
         app,
         ['--import', REGISTER, ...fromSource],
-        autoEnv(server!.url, service, join(app, 'hook.jsonl')),
+        autoEnv(fixtures.server.url, service, join(app, 'hook.jsonl')),
       );
       expect(hooked.code, hooked.stderr).toBe(0);
-      hookEvents = await server!.eventsOf(service);
+      hookEvents = await fixtures.server.eventsOf(service);
       hookManifest = byIdWithoutService(readManifest(join(app, 'hook.jsonl')));
     }, 120_000);
 
@@ -274,7 +256,7 @@ describe.each(cases)(
         const service = `${fixture}-${bundler}`;
         const ran = join(app, `${bundler}-run.jsonl`);
         const run = await runNode(app, ['--import', REGISTER, '--import', BUILT_ENTRIES, TAP, 'dist/test/suite.mjs'], {
-          ...autoEnv(server!.url, service, ran),
+          ...autoEnv(fixtures.server.url, service, ran),
           TB_EXCLUDE: '**',
         });
         expect({ code: run.code, tap: tapResult(run.stdout), stderr: run.stderr }).toEqual({
@@ -283,7 +265,7 @@ describe.each(cases)(
           stderr: '',
         });
 
-        const events = await server!.eventsOf(service);
+        const events = await fixtures.server.eventsOf(service);
         expectOneExitPerEntry(events);
         // What the bundle published is what the plugin built (register instrumented nothing), and the
         // suite calls all of it: the ids of the hook plus the nodes only a build reaches.
@@ -301,7 +283,7 @@ describe.each(cases)(
               .findIndex((l) => l.startsWith(text)) + 1;
           expect(line, id).toBeGreaterThan(0);
           expect(builtManifest.get(id), id).toMatchObject({ file, line });
-          const response = await fetch(`${server!.url}/v1/ast-nodes/${encodeURIComponent(id)}`);
+          const response = await fetch(`${fixtures.server.url}/v1/ast-nodes/${encodeURIComponent(id)}`);
           const body = (await response.json()) as { locations: Record<string, unknown>[] };
           expect(body.locations.filter((l) => l['service'] === service)).toEqual([
             expect.objectContaining({ file, line }),

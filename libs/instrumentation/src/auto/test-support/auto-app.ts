@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { SerializedEvent } from '@temporal-bridge/event-schema';
-import { freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
-import { expect } from 'vitest';
+import { buildProjects, freePort, pollUntil, repoPath, TetheredProcess } from '@temporal-bridge/testing';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * What the automatic-instrumentation integration specs share: the real built
@@ -107,6 +107,47 @@ export async function startStandalone(): Promise<Standalone> {
       await proc.signal('SIGTERM');
       await proc.exited;
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a spec file gets from `fixtureProjectSuite`: its server, and fixture checkouts removed after the file. */
+export interface FixtureProjectSuite {
+  /** The file's standalone server (started by the file's first `beforeAll`). */
+  readonly server: Standalone;
+  /** A copy of a fixture project (see `checkoutFixture`), removed after the file's tests. */
+  checkout(name: string, parent?: string): string;
+}
+
+/**
+ * The file-level setup the fixture-project specs share, registered as the file's `beforeAll` and
+ * `afterAll`: builds the SDK, the bundler plugin and the standalone server, starts one server for
+ * the file, and stops it and removes every checkout made through `checkout` afterwards.
+ */
+export function fixtureProjectSuite(): FixtureProjectSuite {
+  let server: Standalone | undefined;
+  const temps: string[] = [];
+  beforeAll(async () => {
+    await buildProjects(
+      'libs/instrumentation/tsconfig.lib.json',
+      'libs/auto-instrument/tsconfig.lib.json',
+      'services/standalone/tsconfig.app.json',
+    );
+    server = await startStandalone();
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get server(): Standalone {
+      if (server === undefined) throw new Error('the standalone server is not started: use it inside a test or hook');
+      return server;
+    },
+    checkout(name, parent) {
+      const dir = checkoutFixture(name, parent);
+      temps.push(dir);
+      return dir;
     },
   };
 }
