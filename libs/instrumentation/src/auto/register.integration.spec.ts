@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -247,6 +248,35 @@ describe('register: node --import on an unchanged app', () => {
     const [explode] = entries(events, 'src/pricing.cjs:explode:function');
     const errors = events.filter((e) => e.event_type === 'error');
     expect(errors.map((e) => e.correlation_id)).toContain(explode!.correlation_id);
+  }, 60_000);
+
+  it('says so on stderr when the events of a crashing app cannot be sent in time, exit code and output unchanged', async () => {
+    // A server that takes connections and never answers: the exit sender waits until its deadline.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const plain = await run(['src/main.js'], { FIXTURE_CRASH: '1' });
+      const crashed = await run(['--import', REGISTER, 'src/main.js'], {
+        FIXTURE_CRASH: '1',
+        TB_ENDPOINT: `http://127.0.0.1:${port}`,
+        TB_SERVICE: 'shop-crash-unsent',
+      });
+      expect(crashed.code).toBe(plain.code);
+      expect(crashed.stdout).toBe(plain.stdout);
+      expect(crashed.stderr).toContain('Error: uncaught in pricing');
+      // One line, before Node's own report of the exception.
+      expect(crashed.stderr).toMatch(
+        new RegExp(
+          `^temporal-bridge: \\d+ events? at exit not sent: no answer from http://127\\.0\\.0\\.1:${port} within 5000 ms$`,
+          'm',
+        ),
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 60_000);
 
   it('does not start on a bad setting: one message naming it, the app runs uninstrumented', async () => {

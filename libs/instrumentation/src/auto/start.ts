@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { install } from '../runtime/default-runtime';
@@ -103,8 +104,17 @@ export function startAutoInstrumentation(env: NodeJS.ProcessEnv, cwd: string): A
  * `process.exit()` or an uncaught exception, when no asynchronous send can
  * complete) whatever is still unsent goes to a short-lived child process
  * through spawnSync, which sends it with the same transport (at most 5 s);
- * the exit code and output of the app stay as they were.
+ * the exit code and output of the app stay as they were, but for one line
+ * on stderr when those events could not be sent (the sender's reason, or
+ * that it had no answer in time).
  */
+/** Where a transport sends, for a message. */
+function destination(transport: AutoConfig['transport']): string {
+  if (transport.kind === 'http') return transport.baseUrl;
+  if (transport.kind === 'kafka') return `Kafka ${transport.brokers.join(',')}`;
+  return 'the in-process bridge';
+}
+
 function handleExit(host: ProbeHost, runtime: InstrumentationRuntime, config: AutoConfig): void {
   let settled = false;
   process.on('beforeExit', () => {
@@ -123,12 +133,24 @@ function handleExit(host: ProbeHost, runtime: InstrumentationRuntime, config: Au
     const events = runtime.takeUnsent();
     if (events.length === 0) return;
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', TB_ENABLED: '0' };
-    spawnSync(process.execPath, [join(__dirname, 'exit-sender.js')], {
+    // The sender's stderr is the app's: it says itself why it could not send.
+    const sent = spawnSync(process.execPath, [join(__dirname, 'exit-sender.js')], {
       input: JSON.stringify({ transport: config.transport, events }),
       env,
-      stdio: ['pipe', 'ignore', 'ignore'],
+      stdio: ['pipe', 'ignore', 'inherit'],
       timeout: EXIT_SEND_MS,
     });
+    if (sent.error !== undefined) {
+      const why =
+        (sent.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
+          ? `no answer from ${destination(config.transport)} within ${EXIT_SEND_MS} ms`
+          : sent.error.message;
+      // Synchronous: the process ends right after this handler.
+      writeSync(
+        2,
+        `temporal-bridge: ${events.length} event${events.length === 1 ? '' : 's'} at exit not sent: ${why}\n`,
+      );
+    }
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = (): void => {
