@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 
 import { DEFAULT_MAX_DATA_BYTES, MAX_ID_LENGTH, type EventProblem, type JsonObject, type TemporalEvent } from './event';
-import { checkWireEvent, INVALID_WIRE_EVENT, wireEventSchema } from './event.schema';
+import { checkWireEvent, hasPlainStrings, INVALID_WIRE_EVENT, wireEventSchema } from './event.schema';
 import { isJsonTree, isPlainObject, jsonProblems, rememberJsonText } from './json-value';
 import { systemClock, type Clock } from './timestamp';
 import { timestampWindowProblem, type TimestampWindow } from './timestamp-window';
@@ -46,13 +46,19 @@ export type ParseResult = { ok: true; event: TemporalEvent } | { ok: false; prob
  * else console.log(result.problems); // [{ field, reason }]
  */
 export function parseEvent(input: unknown, options: ParseOptions = {}): ParseResult {
+  return parseValue(input, options, false);
+}
+
+/** parseEvent, told whether every string in `input` is known plain (hasPlainStrings on its JSON text). */
+function parseValue(input: unknown, options: ParseOptions, plainStrings: boolean): ParseResult {
   if (!isPlainObject(input)) {
     const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
     return { ok: false, problems: [{ field: '(event)', reason: `an event must be a JSON object, got ${got}` }] };
   }
-  const timestamp = checkWireEvent(input);
+  const timestamp = checkWireEvent(input, plainStrings);
   // checkWireEvent has checked every field WireFields names.
-  if (timestamp !== INVALID_WIRE_EVENT) return checkedEvent(input as unknown as WireFields, timestamp, options);
+  if (timestamp !== INVALID_WIRE_EVENT)
+    return checkedEvent(input as unknown as WireFields, timestamp, options, plainStrings);
   // Some rule is broken: zod names every problem.
   const parsed = wireEventSchema.safeParse(input);
   if (!parsed.success) {
@@ -64,7 +70,7 @@ export function parseEvent(input: unknown, options: ParseOptions = {}): ParseRes
       })),
     };
   }
-  return checkedEvent(parsed.data, parsed.data.timestamp, options);
+  return checkedEvent(parsed.data, parsed.data.timestamp, options, false);
 }
 
 /**
@@ -74,7 +80,12 @@ export function parseEvent(input: unknown, options: ParseOptions = {}): ParseRes
 type WireFields = Omit<z.output<typeof wireEventSchema>, 'timestamp' | 'schema_version'>;
 
 /** The checks beyond the wire schema (id, data contents and size, shapes, time window), then the event. */
-function checkedEvent(wire: WireFields, timestamp: bigint | undefined, options: ParseOptions): ParseResult {
+function checkedEvent(
+  wire: WireFields,
+  timestamp: bigint | undefined,
+  options: ParseOptions,
+  plainStrings: boolean,
+): ParseResult {
   const fallback = options.fallbackEventId;
   const eventId = wire.event_id ?? (typeof fallback === 'function' ? fallback() : fallback);
   let problems: EventProblem[] | undefined;
@@ -88,7 +99,7 @@ function checkedEvent(wire: WireFields, timestamp: bigint | undefined, options: 
   }
   const data = wire.data;
   if (data !== undefined) {
-    const dataProblem = dataProblems(data, options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES);
+    const dataProblem = dataProblems(data, options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES, plainStrings);
     if (dataProblem !== undefined) (problems ??= []).push(...dataProblem);
   }
   if (problems === undefined) {
@@ -154,12 +165,16 @@ export function parseEventJson(raw: string | Uint8Array, options: ParseOptions =
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, problems: [{ field: '(event)', reason: `event is not JSON: ${detail}` }] };
   }
-  return parseEvent(value, options);
+  return parseValue(value, options, hasPlainStrings(text, typeof raw !== 'string'));
 }
 
 /** The problems of `data`'s contents and size, or undefined; serializes it once, for the row encoder too. */
-function dataProblems(data: Record<string, unknown>, maxDataBytes: number): EventProblem[] | undefined {
-  if (!isJsonTree(data)) return jsonProblems(data, 'data');
+function dataProblems(
+  data: Record<string, unknown>,
+  maxDataBytes: number,
+  plainStrings: boolean,
+): EventProblem[] | undefined {
+  if (!isJsonTree(data, plainStrings)) return jsonProblems(data, 'data');
   const text = JSON.stringify(data);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most events need no count.
   const bytes = text.length * 3 <= maxDataBytes ? text.length : Buffer.byteLength(text, 'utf8');
