@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { checkWireEvent, INVALID_WIRE_EVENT, wireEventSchema } from './event.schema';
+import { checkWireEvent, hasPlainStrings, INVALID_WIRE_EVENT, wireEventSchema } from './event.schema';
 import { isJsonTree, jsonProblems } from './json-value';
 
 /** What zod decides for `input`: its timestamp when accepted, INVALID_WIRE_EVENT when not. */
@@ -133,6 +133,80 @@ describe('checkWireEvent (the fast path) agrees with wireEventSchema (zod)', () 
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+/** The JSON text of `input` as a producer would send it, or undefined when it has none (bigints, cycles). */
+function jsonText(input: unknown): string | undefined {
+  try {
+    return JSON.stringify(input);
+  } catch {
+    return undefined;
+  }
+}
+
+describe('checkWireEvent on plain JSON text (ids checked for type and length only) agrees with zod', () => {
+  /** What parseEventJson decides: the fast checks, told whether the text's strings are plain. */
+  function fastVerdict(text: string, fromUtf8: boolean): ReturnType<typeof checkWireEvent> {
+    const decoded = JSON.parse(text) as Record<string, unknown>;
+    const plain = hasPlainStrings(text, fromUtf8);
+    const verdict = checkWireEvent(decoded, plain);
+    const data = decoded['data'];
+    return verdict !== INVALID_WIRE_EVENT && data !== undefined && !isJsonTree(data, plain)
+      ? INVALID_WIRE_EVENT
+      : verdict;
+  }
+
+  /** What zod and the full data check decide. */
+  function zodOnText(text: string): ReturnType<typeof checkWireEvent> {
+    const decoded = JSON.parse(text) as Record<string, unknown>;
+    const verdict = zodVerdict(decoded);
+    const data = decoded['data'];
+    return verdict !== INVALID_WIRE_EVENT && data !== undefined && jsonProblems(data, 'data').length > 0
+      ? INVALID_WIRE_EVENT
+      : verdict;
+  }
+
+  it('on every edge value in every field, as text and as UTF-8 bytes', () => {
+    for (const field of FIELDS) {
+      for (const value of [...edgeValues, { k: 'a\u007fb' }, { 'k\ud800': 1 }, { s: '\ud800' }]) {
+        const text = jsonText({ ...valid, [field]: value });
+        if (text === undefined) continue;
+        expect({ field, value, verdict: fastVerdict(text, false) }).toEqual({ field, value, verdict: zodOnText(text) });
+        // Bytes that pass isUtf8 decode to well-formed text: a lone surrogate cannot reach the fast check that way.
+        const fromBytes = Buffer.from(text).toString('utf8');
+        if (fromBytes === text)
+          expect({ field, value, verdict: fastVerdict(text, true) }).toEqual({
+            field,
+            value,
+            verdict: zodOnText(text),
+          });
+      }
+    }
+  });
+
+  it('on generated events sent as JSON text', () => {
+    fc.assert(
+      fc.property(wireInput, (input) => {
+        const text = jsonText(input);
+        if (text !== undefined) expect(fastVerdict(text, false)).toEqual(zodOnText(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('treats only text without backslash, DEL or lone surrogate as plain', () => {
+    expect(hasPlainStrings('{"a":"b"}', false)).toBe(true);
+    expect(hasPlainStrings('{"a":"b\\n"}', true)).toBe(false);
+    expect(hasPlainStrings('{"a":"b\u007f"}', true)).toBe(false);
+    expect(hasPlainStrings('{"a":"\ud800"}', false)).toBe(false);
+    // A raw lone surrogate (text that never was UTF-8) in an id and in data: refused like zod does.
+    for (const text of [
+      '{"event_type":"log","correlation_id":"c\ud800"}',
+      '{"event_type":"log","correlation_id":"c","data":{"k\udc00":1}}',
+    ])
+      expect(fastVerdict(text, false)).toEqual(zodOnText(text));
+    expect(fastVerdict('{"event_type":"log","correlation_id":"c\ud800"}', false)).toBe(INVALID_WIRE_EVENT);
   });
 });
 

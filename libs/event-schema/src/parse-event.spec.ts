@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_MAX_DATA_BYTES, MAX_DATA_DEPTH } from './event';
+import { jsonTextOf } from './json-value';
 import { parseEvent, parseEventJson, type ParseResult } from './parse-event';
 
 const valid = {
@@ -284,5 +285,26 @@ describe('parseEventJson', () => {
   it('rejects an oversized message before parsing it', () => {
     const huge = JSON.stringify({ ...valid, data: { s: 'x'.repeat(1_000_000) } });
     expect(problemsOf(parseEventJson(huge))[0]?.reason).toMatch(/above the \d+-byte limit/);
+  });
+});
+
+describe('the data text kept for the row encoder (jsonTextOf)', () => {
+  it('is the JSON of data as validated, invisible in the data object', () => {
+    const result = parseEventJson(JSON.stringify(valid));
+    const data = result.ok ? result.event.data : undefined;
+    expect(data).toEqual(valid.data);
+    expect(Object.getOwnPropertySymbols(data)).toEqual([]);
+    expect(jsonTextOf(data!)).toBe(JSON.stringify(valid.data));
+  });
+
+  it('follows a data object validated again after a change, and a frozen one', () => {
+    const data: Record<string, unknown> = { module: 'orders' };
+    parseEvent({ ...valid, data });
+    data['function'] = 'placeOrder';
+    parseEvent({ ...valid, data });
+    expect(jsonTextOf(data)).toBe('{"module":"orders","function":"placeOrder"}');
+    const frozen = Object.freeze({ module: 'frozen' });
+    expect(parseEvent({ ...valid, data: frozen }).ok).toBe(true);
+    expect(jsonTextOf(frozen)).toBe('{"module":"frozen"}');
   });
 });

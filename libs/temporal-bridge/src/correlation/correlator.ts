@@ -212,6 +212,34 @@ function addStep(ops: CacheOp[], plan: Plan, index: number, op: CacheOp, fill: F
  * event, measured cheaper than `{ ...event }` on the mixed shapes a batch has.
  */
 function copyEvent(event: TemporalEvent): TemporalEvent {
+  const { parent_id, trace_id, ast_node_id, service, instance, seq, data } = event;
+  // An SDK event has every field but the two the bridge derives: one literal
+  // makes it whole (same keys, same order), no property store grown by adds.
+  if (
+    parent_id !== undefined &&
+    trace_id !== undefined &&
+    ast_node_id !== undefined &&
+    service !== undefined &&
+    instance !== undefined &&
+    seq !== undefined &&
+    data !== undefined &&
+    event.duration_ns === undefined &&
+    event.linked_event_id === undefined
+  )
+    return {
+      event_id: event.event_id,
+      timestamp: event.timestamp,
+      event_type: event.event_type,
+      correlation_id: event.correlation_id,
+      timestamp_inferred: event.timestamp_inferred,
+      parent_id,
+      trace_id,
+      ast_node_id,
+      service,
+      instance,
+      seq,
+      data,
+    };
   const copy: TemporalEvent = {
     event_id: event.event_id,
     timestamp: event.timestamp,
