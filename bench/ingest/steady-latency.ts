@@ -14,7 +14,12 @@ interface Pending {
  * Ingest-to-queryable latency at a steady rate. The bridge commits an offset
  * only once the events before it are durably in ClickHouse, so the time from
  * a send to the commit passing its offset bounds when the event became
- * queryable (from above: plus the 10 ms polling of committed offsets).
+ * queryable from above: it adds the bridge's commit round trip and this
+ * bench's resolution. Committed offsets are polled back to back (no sleep
+ * between fetches: a fixed interval would add up to itself to every figure),
+ * and an event counts as settled when the first answer showing its offset
+ * arrives; `pollMs` (the time of one fetchOffsets round trip) is that
+ * resolution.
  */
 export async function steadyLatency(options: {
   brokers: string[];
@@ -24,7 +29,7 @@ export async function steadyLatency(options: {
   watcher: OffsetWatcher;
   eventsPerSecond: number;
   seconds: number;
-}): Promise<{ latenciesMs: number[]; sent: number; achievedRate: number }> {
+}): Promise<{ latenciesMs: number[]; pollMs: number[]; sent: number; achievedRate: number }> {
   const tickMs = 10;
   const perTick = Math.max(1, Math.round((options.eventsPerSecond * tickMs) / 1000));
   const total = perTick * Math.round((options.seconds * 1000) / tickMs);
@@ -45,11 +50,14 @@ export async function steadyLatency(options: {
   const pending = new Map<number, Pending[]>();
   let pendingCount = 0;
   const latenciesMs: number[] = [];
+  const pollMs: number[] = [];
   let polling = true;
   const poller = (async () => {
     while (polling || pendingCount > 0) {
+      const asked = performance.now();
       const committed = await options.watcher.committed(options.groupId, options.topic);
       const now = performance.now();
+      pollMs.push(now - asked);
       for (const [partition, queue] of pending) {
         const offset = committed.get(partition) ?? -1n;
         let settled = 0;
@@ -61,7 +69,8 @@ export async function steadyLatency(options: {
         queue.splice(0, settled);
         pendingCount -= settled;
       }
-      await new Promise((r) => setTimeout(r, tickMs));
+      // Yield to the producer loop between polls, no more.
+      await new Promise((r) => setImmediate(r));
     }
   })();
 
@@ -103,7 +112,7 @@ export async function steadyLatency(options: {
   pendingCount = 0;
   await poller;
   await producer.disconnect();
-  return { latenciesMs, sent, achievedRate };
+  return { latenciesMs, pollMs, sent, achievedRate };
 }
 
 function hash(text: string): number {
