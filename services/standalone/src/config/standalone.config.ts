@@ -34,6 +34,9 @@ export const standaloneConfigSchema = z
     INGEST_MAX_BODY_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
     INGEST_MAX_EVENTS: envInt(10_000, { min: 1, max: 1_000_000 }),
     INGEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
+    // Bytes of request bodies ingest holds at once (each parsed body costs ~3x its size in heap
+    // until it is answered); past it a request gets 503 ingest_busy + Retry-After, unread.
+    INGEST_MAX_PENDING_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
     CORRELATION_CACHE_ENTRIES: envInt(500_000, { min: 1_000 }),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
     ...queryApiEnvShape,
