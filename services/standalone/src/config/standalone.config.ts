@@ -37,7 +37,9 @@ export const standaloneConfigSchema = z
     // Bytes of request bodies ingest holds at once (each parsed body costs ~3x its size in heap
     // until it is answered); past it a request gets 503 ingest_busy + Retry-After, unread.
     INGEST_MAX_PENDING_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
-    CORRELATION_CACHE_ENTRIES: envInt(500_000, { min: 1_000 }),
+    // ~0.5 KB of heap per call and message pair, kept until their TTL (one hour): 100,000 is
+    // ~55 MiB when full; an open call evicted earlier is recovered from storage at its exit.
+    CORRELATION_CACHE_ENTRIES: envInt(100_000, { min: 1_000 }),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
     ...queryApiEnvShape,
   })
