@@ -42,8 +42,8 @@ export const standaloneConfigSchema = z
     CORRELATION_CACHE_ENTRIES: envInt(100_000, { min: 1_000 }),
     // Old-generation growth allowed past the live heap before a full GC (V8 flag
     // --heap-growing-percent, set at start; 0: V8's own heuristic, which lets the heap reach
-    // 3-4x the live size under sustained ingest). 25 measured in docs/operations.md "Memory".
-    V8_HEAP_GROWING_PERCENT: envInt(25, { min: 0, max: 1_000 }),
+    // 3-4x the live size under sustained ingest). 50 measured in docs/operations.md "Memory".
+    V8_HEAP_GROWING_PERCENT: envInt(50, { min: 0, max: 1_000 }),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
     ...queryApiEnvShape,
   })
