@@ -8,6 +8,7 @@ import { StorageUnavailableError } from '@temporal-bridge/temporal-storage';
 
 import { createStandaloneApp } from './app/create-standalone-app';
 import { DataDirInUseError, DataDirLock } from './app/data-dir-lock';
+import { applyHeapGrowth } from './app/heap-growth';
 import { exposureWarning, loadStandaloneConfig } from './config/standalone.config';
 
 /** Exit codes (README, "Configuration"), so scripts can tell the causes apart. */
@@ -18,6 +19,8 @@ const config = loadOrExit(() => loadStandaloneConfig(), createLogger('standalone
 const logger = createLogger('standalone', config.LOG_LEVEL);
 const exposure = exposureWarning(config);
 if (exposure !== undefined) logger.warn(exposure);
+// Before anything is allocated: bounds the heap by what is live, not by the ingest rate.
+applyHeapGrowth(config.V8_HEAP_GROWING_PERCENT);
 
 /** A start-up problem the person can fix: one line on stderr, not a stack trace. */
 function stop(message: string, code: number): never {

@@ -8,6 +8,7 @@ import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import type { Logger } from 'pino';
 
 import type { StandaloneConfig } from '../config/standalone.config';
+import { registerIngestAdmission } from '../ingest/ingest-admission';
 import { registerNdjsonParser } from '../ingest/ndjson';
 import { registerOtlpHttp } from '../otlp/otlp-http.parsers';
 import { StandaloneModule } from './standalone.module';
@@ -45,6 +46,8 @@ export async function createStandaloneApp(config: StandaloneConfig, logger: Logg
       logger,
       bodyLimit: config.INGEST_MAX_BODY_BYTES,
     });
+    // Before the OTLP hooks, so a gzip body is counted in the bytes that arrive.
+    registerIngestAdmission(app, config.INGEST_MAX_PENDING_BYTES);
     registerNdjsonParser(app);
     registerOtlpHttp(app);
     configureQueryApp(app, {

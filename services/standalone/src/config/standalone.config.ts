@@ -34,7 +34,16 @@ export const standaloneConfigSchema = z
     INGEST_MAX_BODY_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
     INGEST_MAX_EVENTS: envInt(10_000, { min: 1, max: 1_000_000 }),
     INGEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
-    CORRELATION_CACHE_ENTRIES: envInt(500_000, { min: 1_000 }),
+    // Bytes of request bodies ingest holds at once (each parsed body costs ~3x its size in heap
+    // until it is answered); past it a request gets 503 ingest_busy + Retry-After, unread.
+    INGEST_MAX_PENDING_BYTES: envInt(16 * 1_048_576, { min: 1024, max: 1_073_741_824 }),
+    // ~0.5 KB of heap per call and message pair, kept until their TTL (one hour): 100,000 is
+    // ~55 MiB when full; an open call evicted earlier is recovered from storage at its exit.
+    CORRELATION_CACHE_ENTRIES: envInt(100_000, { min: 1_000 }),
+    // Old-generation growth allowed past the live heap before a full GC (V8 flag
+    // --heap-growing-percent, set at start; 0: V8's own heuristic, which lets the heap reach
+    // 3-4x the live size under sustained ingest). 50 measured in docs/operations.md "Memory".
+    V8_HEAP_GROWING_PERCENT: envInt(50, { min: 0, max: 1_000 }),
     SHUTDOWN_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
     ...queryApiEnvShape,
   })
