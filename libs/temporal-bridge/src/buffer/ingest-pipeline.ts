@@ -183,9 +183,8 @@ export class IngestPipeline {
         ? await this.admit(
             accepted,
             (from) => {
-              if (handler === undefined) return;
-              this.dropStoredWatchers();
-              this.watchers.push({ from, count: accepted.length, rejected: rejected.map((r) => r.index), handler });
+              if (handler !== undefined)
+                this.watchers.push({ from, count: accepted.length, rejected: rejected.map((r) => r.index), handler });
             },
             options.signal,
           )
@@ -211,24 +210,6 @@ export class IngestPipeline {
       byWatcher.set(watcher, list);
     }
     await Promise.all([...byWatcher].map(async ([watcher, list]) => watcher.handler(list)));
-  }
-
-  /**
-   * Watchers whose events are all stored can no longer receive anything: drop
-   * them, with their handlers and what those hold (a Kafka consumer's handler
-   * holds its batch's messages, and through them the whole fetch response).
-   * They are in buffer order, so the stored ones are at the front. Done on
-   * every watched submit, not only when storage refuses something: otherwise
-   * a bridge that never sees a refusal keeps every handler it was given.
-   */
-  private dropStoredWatchers(): void {
-    let stored = 0;
-    while (
-      stored < this.watchers.length &&
-      this.buffer.isStored(this.watchers[stored]!.from + this.watchers[stored]!.count)
-    )
-      stored += 1;
-    if (stored > 0) this.watchers.splice(0, stored);
   }
 
   /** Raw inputs are serialized JSON, as read from Kafka. */

@@ -131,26 +131,6 @@ describe('a batch ClickHouse refuses part of', () => {
   });
 });
 
-describe('the handlers submits pass for refused events', () => {
-  it('are let go once their events are stored, though storage never refused anything', async () => {
-    const { bridge } = await poisonableBridge();
-    // The pipeline's watchers: what a handler holds (a Kafka batch's messages, and through them a fetch response) stays alive as long as its watcher.
-    const watchers = (): number => bridge['pipeline']['watchers'].length;
-    for (let round = 0; round < 20; round += 1) {
-      const batch = events(10, []).map((e, i) => ({ ...e, event_id: `w-${round}-${i}` }));
-      const result = await bridge.submit(batch, { onStorageReject: () => undefined });
-      await bridge.waitUntilStored(result.ticket, { timeoutMs: 20_000 });
-    }
-    // Each submit drops the watchers of stored events before adding its own.
-    expect(watchers()).toBe(1);
-    const refused: SubmitReject[] = [];
-    const last = await bridge.submit(events(5, [2]), { onStorageReject: (rejects) => void refused.push(...rejects) });
-    await bridge.waitUntilStored(last.ticket, { timeoutMs: 20_000 });
-    // Still delivered to the submit that asked, after the earlier watchers went.
-    expect(refused.map((r) => r.index)).toEqual([2]);
-  });
-});
-
 describe('storage that is unavailable', () => {
   it('is retried with backoff and refuses nothing, then stores everything once it is back', async () => {
     const observed: StorageReject[] = [];
