@@ -212,6 +212,23 @@ export class IngestPipeline {
     await Promise.all([...byWatcher].map(async ([watcher, list]) => watcher.handler(list)));
   }
 
+  /**
+   * Drops the watchers whose events are all stored: they can receive
+   * nothing more, and each holds its submit's handler (with whatever that
+   * closes over, e.g. a whole parsed HTTP body). Watchers are in buffer
+   * order and storage commits the oldest first, so those are a prefix.
+   * Without this the list grew by one per submit until a reject happened.
+   */
+  private releaseStoredWatchers(): void {
+    let stored = 0;
+    while (
+      stored < this.watchers.length &&
+      this.buffer.isStored(this.watchers[stored]!.from + this.watchers[stored]!.count)
+    )
+      stored += 1;
+    if (stored > 0) this.watchers.splice(0, stored);
+  }
+
   /** Raw inputs are serialized JSON, as read from Kafka. */
   private parse(input: unknown, options: ParseOptions, raw: boolean): ParseResult {
     if (!raw) return parseEvent(input, options);
@@ -232,6 +249,7 @@ export class IngestPipeline {
       this.flusher.requestAll();
     }
     const ticket = await this.buffer.pushWhenRoom(events, signal);
+    this.releaseStoredWatchers();
     placed?.(ticket - events.length);
     this.eventsProcessed += events.length;
     this.flusher.onPush();

@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 import { TemporalStorage } from '@temporal-bridge/temporal-storage';
 import { clickHouseClient, pollUntil, startClickHouse, type ClickHouseTestServer } from '@temporal-bridge/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +131,38 @@ describe('a batch ClickHouse refuses part of', () => {
     expect(refused.map((r) => r.index)).toEqual([7]);
     expect(bridge.localStats().flush_failures).toBe(1);
     expect(await storedIds(bridge)).toHaveLength(9);
+  });
+});
+
+describe('a submit that asked for its refused events', () => {
+  it('is forgotten once its events are stored: its handler (and what it holds, e.g. a parsed body) can be collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { bridge } = await poisonableBridge();
+    const collected = new Set<number>();
+    const registry = new FinalizationRegistry<number>((round) => collected.add(round));
+    for (let round = 0; round < 20; round += 1) {
+      const body = events(50, []).map((e, i) => ({ ...e, event_id: `r${round}-${i}` }));
+      const handler = (): void => void body.length;
+      registry.register(handler, round);
+      const result = await bridge.submit(body, { onStorageReject: handler });
+      await bridge.waitUntilStored(result.ticket, { timeoutMs: 20_000 });
+    }
+    // One more submit after the last store: the point where stored submits are let go.
+    await bridge.waitUntilStored((await bridge.submit(events(1, []))).ticket, { timeoutMs: 20_000 });
+    await pollUntil(
+      async () => {
+        gc();
+        // Finalization callbacks run in a later task.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return collected.size >= 19;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, description: 'the handlers of stored submits collected' },
+    );
+    // The last round's handler may still be held by this test's own frame.
+    expect([...collected].filter((round) => round < 19).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 19 }, (_, round) => round),
+    );
   });
 });
 
