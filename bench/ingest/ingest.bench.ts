@@ -27,6 +27,7 @@ import { summarize } from '../storage';
 import { ServiceChild } from '../service-child';
 import { storageFloor } from '../storage-floor';
 import { formatSplit } from '../thread-cpu';
+import { formatJsPeaks, JsMemorySampler } from './js-memory';
 import { OffsetWatcher } from './offset-watcher';
 import { produceDataset } from './produce-dataset';
 import { consumeOnly } from './raw-consume';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     CLICKHOUSE_DATA_DIR: dataDir,
     ...BRIDGE_ENV,
   });
+  const jsMemory = new JsMemorySampler(bridge.url, 'tb_bridge_');
   const cpuAtStart = await bridge.cpuSnapshot();
   const started = performance.now();
   await pollUntil(() => watcher.allCommitted(groupId, topic), {
@@ -100,10 +102,12 @@ async function main(): Promise<void> {
   const cpuAfterBacklog = await bridge.cpuSnapshot();
   const e2eRate = EVENTS / e2eSeconds;
   const backlogMemory = bridge.memoryPeaks();
+  const backlogJs = jsMemory.peaks();
   const backlogCpu = await bridge.cpuSplit(cpuAtStart, cpuAfterBacklog);
   console.log(
     `bridge end to end: ${e2eSeconds.toFixed(1)} s (${Math.round(e2eRate).toLocaleString()} events/s), peak RSS ${formatPeaks(backlogMemory)}`,
   );
+  console.log(`  peaks of ${formatJsPeaks(backlogJs)}`);
   const flushes = await bridge.metric('tb_bridge_flush_duration_seconds_count');
   const flushSeconds = await bridge.metric('tb_bridge_flush_duration_seconds_sum');
   const meanFlush = Math.round(EVENTS / Math.max(1, flushes));
@@ -127,6 +131,8 @@ async function main(): Promise<void> {
   const latency = summarize(steady.latenciesMs);
   const pollLatency = summarize(steady.pollMs);
   const runMemory = bridge.memoryPeaks();
+  const runJs = jsMemory.peaks();
+  jsMemory.stop();
   for (const line of formatSplit(steadyCpu, steady.sent)) console.log(line);
 
   await bridge.stop();
@@ -167,12 +173,14 @@ async function main(): Promise<void> {
       `${backlogMemory.anonMiB.toFixed(0)} / ${backlogMemory.fileMiB.toFixed(0)} MiB`,
       'anon <= 256 MiB',
     ],
+    ['  JavaScript (backlog)', formatJsPeaks(backlogJs), ''],
     ['bridge peak RSS (whole run)', `${runMemory.rssMiB.toFixed(0)} MiB`, '<= 512 MiB'],
     [
       '  anonymous / file-backed',
       `${runMemory.anonMiB.toFixed(0)} / ${runMemory.fileMiB.toFixed(0)} MiB`,
       'anon <= 256 MiB',
     ],
+    ['  JavaScript (whole run)', formatJsPeaks(runJs), ''],
     ['storage floor peak RSS', formatPeaks(floor.memory), '(rows held in memory)'],
     [
       `steady rate achieved`,

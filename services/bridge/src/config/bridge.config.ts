@@ -84,6 +84,10 @@ export const bridgeEnvSchema = z
     FLUSH_INTERVAL_MS: envInt(100, { min: 1, max: 600_000 }),
     FLUSH_CONCURRENCY: envInt(1, { min: 1, max: 16 }),
     MAX_BUFFERED_EVENTS: envInt(20_000, { min: 1 }),
+    // Old-generation growth allowed past the live heap before a full GC (V8 flag
+    // --heap-growing-percent, set at start; 0: V8's own heuristic, which lets the heap grow
+    // with the backlog's allocation rate; 25 costs GC CPU, see docs/operations.md "Memory").
+    V8_HEAP_GROWING_PERCENT: envInt(25, { min: 0, max: 1_000 }),
     MAX_EVENT_DATA_BYTES: envInt(65_536, { min: 1024, max: 16 * 1_048_576 }),
     BRIDGE_INSTANCE: envString(`${hostname()}-${process.pid}`),
     REPORT_INTERVAL_MS: envInt(10_000, { min: 0, max: 3_600_000 }),

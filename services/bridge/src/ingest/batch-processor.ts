@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { BridgeMetrics } from '../metrics/bridge-metrics';
 import type { DeadLetterProducer } from './dead-letter.producer';
 import { keepAlive } from './keep-alive';
+import { KeptMessages } from './kept-messages';
 import type { OffsetCommitter } from './offset-committer';
 
 /**
@@ -68,6 +69,10 @@ export class BatchProcessor {
     const alive = <T>(work: Promise<T>): Promise<T> =>
       keepAlive(work, () => payload.heartbeat(), this.heartbeatIntervalMs, this.giveUp.signal);
     this.metrics.consumed.inc(messages.length);
+    // The storage-reject handler lives until the batch is stored: it holds a
+    // copy of what dead-lettering needs, not the messages (slices of the whole
+    // fetch response, which they would keep alive with every other partition's).
+    const kept = new KeptMessages(messages);
 
     const result = await alive(
       this.bridge.submit(
@@ -83,7 +88,7 @@ export class BatchProcessor {
               rejects.map(({ index, reason }) => ({
                 topic,
                 partition,
-                message: messages[index]!,
+                message: kept.message(index),
                 problems: [{ field: '(storage)', reason }],
               })),
             );
@@ -92,7 +97,7 @@ export class BatchProcessor {
               {
                 topic,
                 partition,
-                offsets: rejects.map(({ index }) => messages[index]!.offset),
+                offsets: rejects.map(({ index }) => kept.offset(index)),
                 reason: rejects[0]!.reason,
               },
               `ClickHouse refused ${rejects.length} event(s); dead-lettered, the rest of the batch is stored`,

@@ -1,11 +1,14 @@
 import type { EventProblem } from '@temporal-bridge/event-schema';
-import { Partitioners, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+
+import type { DeadLetterMessage } from './kept-messages';
 
 /** Where an invalid message came from, carried in the dead letter's headers. */
 export interface DeadLetterSource {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  /** A KafkaMessage, or what KeptMessages kept of one. */
+  message: DeadLetterMessage;
   problems: EventProblem[];
 }
 
