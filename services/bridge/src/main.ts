@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 
-import { createLogger, loadOrExit, runService } from '@temporal-bridge/service-kit';
+import { applyHeapGrowth, createLogger, loadOrExit, runService } from '@temporal-bridge/service-kit';
 
 import { createBridgeApp } from './app/create-bridge-app';
-import { applyHeapGrowth } from './app/heap-growth';
 import { loadBridgeConfig } from './config/bridge.config';
 
 const logger = createLogger('bridge');

@@ -3,12 +3,11 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-import { createLogger, loadOrExit, runService } from '@temporal-bridge/service-kit';
+import { applyHeapGrowth, createLogger, loadOrExit, runService } from '@temporal-bridge/service-kit';
 import { StorageUnavailableError } from '@temporal-bridge/temporal-storage';
 
 import { createStandaloneApp } from './app/create-standalone-app';
 import { DataDirInUseError, DataDirLock } from './app/data-dir-lock';
-import { applyHeapGrowth } from './app/heap-growth';
 import { exposureWarning, loadStandaloneConfig } from './config/standalone.config';
 
 /** Exit codes (README, "Configuration"), so scripts can tell the causes apart. */

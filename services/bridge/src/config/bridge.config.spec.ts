@@ -62,6 +62,8 @@ describe('bridge configuration', () => {
       /^KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third/,
     ],
     [{ CLICKHOUSE_DATABASE: 'drop table;' }, /^CLICKHOUSE_DATABASE: must be a plain identifier/],
+    [{ V8_HEAP_GROWING_PERCENT: '-1' }, /^V8_HEAP_GROWING_PERCENT: must be at least 0/],
+    [{ V8_HEAP_GROWING_PERCENT: '5000' }, /^V8_HEAP_GROWING_PERCENT: must be at most 1000/],
   ])('names the variable of a bad value: %j', (patch, message) => {
     expect(problems({ ...minimal, ...patch })).toEqual([expect.stringMatching(message)]);
   });
