@@ -1,4 +1,4 @@
-import type { TemporalBridge } from '@temporal-bridge/temporal-bridge';
+import type { SubmitReject, TemporalBridge } from '@temporal-bridge/temporal-bridge';
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -69,11 +69,6 @@ export class BatchProcessor {
     const alive = <T>(work: Promise<T>): Promise<T> =>
       keepAlive(work, () => payload.heartbeat(), this.heartbeatIntervalMs, this.giveUp.signal);
     this.metrics.consumed.inc(messages.length);
-    // The storage-reject handler lives until the batch is stored: it holds a
-    // copy of what dead-lettering needs, not the messages (slices of the whole
-    // fetch response, which they would keep alive with every other partition's).
-    const kept = new KeptMessages(messages);
-
     const result = await alive(
       this.bridge.submit(
         messages.map((m) => m.value),
@@ -83,26 +78,7 @@ export class BatchProcessor {
           receivedAt: (i) => BigInt(messages[i]!.timestamp) * 1_000_000n,
           // Valid events ClickHouse refuses (isolated by the flusher) are
           // dead-lettered before the offset that covers them is committed.
-          onStorageReject: async (rejects) => {
-            await this.deadLetters.send(
-              rejects.map(({ index, reason }) => ({
-                topic,
-                partition,
-                message: kept.message(index),
-                problems: [{ field: '(storage)', reason }],
-              })),
-            );
-            this.metrics.deadLettered.inc(rejects.length);
-            this.logger?.warn(
-              {
-                topic,
-                partition,
-                offsets: rejects.map(({ index }) => kept.offset(index)),
-                reason: rejects[0]!.reason,
-              },
-              `ClickHouse refused ${rejects.length} event(s); dead-lettered, the rest of the batch is stored`,
-            );
-          },
+          onStorageReject: this.storageRejectHandler(topic, partition, new KeptMessages(messages)),
         },
       ),
     );
@@ -122,5 +98,40 @@ export class BatchProcessor {
     payload.resolveOffset(last);
     this.committer.track(topic, partition, BigInt(last) + 1n, result.ticket);
     this.metrics.consumerLag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
+  }
+
+  /**
+   * The storage-reject handler of one batch. It lives until the batch is
+   * stored, so it is made here, not inside processBatch: closures of one
+   * scope share V8's context, and one made there would keep `payload` and
+   * the kafkajs messages (slices of the whole fetch response, with every
+   * other partition's) alive through the other closures' variables. It holds
+   * a copy of what dead-lettering needs instead.
+   */
+  private storageRejectHandler(
+    topic: string,
+    partition: number,
+    kept: KeptMessages,
+  ): (rejects: SubmitReject[]) => Promise<void> {
+    return async (rejects) => {
+      await this.deadLetters.send(
+        rejects.map(({ index, reason }) => ({
+          topic,
+          partition,
+          message: kept.message(index),
+          problems: [{ field: '(storage)', reason }],
+        })),
+      );
+      this.metrics.deadLettered.inc(rejects.length);
+      this.logger?.warn(
+        {
+          topic,
+          partition,
+          offsets: rejects.map(({ index }) => kept.offset(index)),
+          reason: rejects[0]!.reason,
+        },
+        `ClickHouse refused ${rejects.length} event(s); dead-lettered, the rest of the batch is stored`,
+      );
+    };
   }
 }
