@@ -40,4 +40,21 @@ describe('ClientGateway on embedded ClickHouse', () => {
     }
     await expect(slow).resolves.toEqual([{ s: 0 }, { s: 0 }]);
   });
+
+  it('keeps a query on all its threads under the embedded memory cap', async () => {
+    // Under max_server_memory_usage = 1 GiB, ClickHouse's default of 1 GiB free per thread ran
+    // every query on one thread. EXPLAIN PIPELINE shows the lanes the query would get; four are
+    // asked for so that the answer does not depend on the machine's cores.
+    const lanes = async (extra: string): Promise<number> => {
+      const rows = await gateway.select<{ explain: string }>({
+        sql: `EXPLAIN PIPELINE SELECT sum(number) FROM numbers_mt(1000000) SETTINGS max_threads = 4${extra}`,
+        what: 'explain',
+      });
+      const widths = rows.map((row) => /× (\d+)/.exec(row.explain)?.[1]).filter((n) => n !== undefined);
+      return Math.max(1, ...widths.map(Number));
+    };
+    expect(await lanes('')).toBe(4);
+    // The same query with ClickHouse's default shows what the setting prevents.
+    expect(await lanes(', max_threads_min_free_memory_per_thread = 1073741824')).toBe(1);
+  });
 });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
-import type { ClickHouseHandle } from './client-factory';
+import { EMBEDDED_QUERY_SETTINGS, type ClickHouseHandle } from './client-factory';
 
 import { QueryAbortedError, StorageUnavailableError } from '../errors';
 import { toStorageError } from './error-mapping';
@@ -82,6 +82,7 @@ export class ClientGateway implements ClickHouseGateway {
       // Weighing the AST-node projection costs 100-800 ms per query on 10M events
       // (measured), even for queries it cannot serve: only the AST-node query opts in.
       optimize_use_projections: 0,
+      ...(embedded ? EMBEDDED_QUERY_SETTINGS : {}),
     };
   }
 

@@ -37,6 +37,19 @@ export const EMBEDDED_SERVER_SETTINGS: Readonly<Record<string, number>> = {
   max_server_memory_usage: 1024 * MiB,
 };
 
+/**
+ * Query settings that go with EMBEDDED_SERVER_SETTINGS. ClickHouse cuts a
+ * query's threads when free memory (max_server_memory_usage less what it
+ * tracks) is under max_threads times max_threads_min_free_memory_per_thread,
+ * 1 GiB by default: under a 1 GiB cap every query ran on one thread, and
+ * active AST nodes, state at T and stats took 1.3-1.7x as long on 10M events
+ * (docs/operations.md, "Memory"). At 64 MiB a thread, a query on two cores
+ * backs off only once ClickHouse holds ~900 MiB of its 1 GiB.
+ */
+export const EMBEDDED_QUERY_SETTINGS = {
+  max_threads_min_free_memory_per_thread: 64 * MiB,
+} as const;
+
 /** One way into ClickHouse. */
 export interface ClickHouseHandle {
   client: ClickHouseClient;
