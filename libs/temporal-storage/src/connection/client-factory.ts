@@ -18,8 +18,9 @@ const MiB = 1_048_576;
  * memory grew with whatever it had read. These bound it by configuration:
  *
  * - the caches hold what the Cinema queries reread (marks and primary index
- *   of the recent parts); at these sizes bench:query and bench:storage still
- *   meet their targets on 10M events;
+ *   of the recent parts); at these sizes, with EMBEDDED_QUERY_SETTINGS,
+ *   bench:query and bench:storage answer on 10M events as fast as with
+ *   ClickHouse's defaults (libs/temporal-storage/README.md);
  * - no uncompressed cache (ClickHouse's default too): the OS page cache
  *   already holds the compressed files;
  * - max_server_memory_usage caps everything ClickHouse allocates (inserts,
